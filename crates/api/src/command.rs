@@ -1,0 +1,34 @@
+use std::future::Future;
+use std::sync::Arc;
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{ApiError, Host};
+
+/// One operation the UI can ask of the backend.
+pub trait Command {
+    /// The name on the wire: the Tauri command name and the HTTP path `/api/{NAME}`.
+    const NAME: &'static str;
+    type Request: DeserializeOwned + TS + 'static;
+    type Response: Serialize + TS + 'static;
+
+    fn run(ctx: &Context, request: Self::Request) -> impl Future<Output = Result<Self::Response, ApiError>> + Send;
+}
+
+/// What commands may touch: everything outside the pure core goes through the host.
+#[derive(Clone)]
+pub struct Context {
+    pub host: Arc<dyn Host>,
+}
+
+impl Context {
+    pub fn new(host: Arc<dyn Host>) -> Self {
+        Context { host }
+    }
+}
+
+/// The request of a command that takes nothing.
+#[derive(Serialize, Deserialize, TS, Clone, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}

@@ -1,0 +1,5 @@
+//! One file per command or close family of commands.
+
+pub mod app_info;
+pub mod flow_file;
+pub mod settings;

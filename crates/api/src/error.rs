@@ -1,0 +1,45 @@
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Stable error codes: the UI maps these to words and actions, never the message text.
+#[derive(Serialize, Deserialize, TS, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No command has that name.
+    UnknownCommand,
+    /// The request did not match the command's request type.
+    InvalidArguments,
+    /// The browser-mode request lacked the session secret, or carried a wrong one.
+    Unauthorized,
+    /// The request came from another origin or named another host.
+    ForbiddenOrigin,
+    /// A file could not be read or written.
+    Io,
+    /// A flow document is malformed.
+    FlowParse,
+    /// Settings could not be loaded or saved.
+    Settings,
+    /// A bug: the message says what failed.
+    Internal,
+}
+
+/// The one error shape every command returns, over IPC and HTTP alike.
+#[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into() }
+    }
+}
+
+impl From<flowbench_core::FlowError> for ApiError {
+    fn from(e: flowbench_core::FlowError) -> Self {
+        ApiError::new(ErrorCode::FlowParse, e.to_string())
+    }
+}

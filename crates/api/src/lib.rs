@@ -1,0 +1,17 @@
+//! The command surface. Each command is a type implementing [`Command`], registered once in
+//! [`registry`]; the desktop shell (Tauri IPC) and the browser-mode HTTP server both call
+//! [`dispatch`], and the TypeScript bindings are generated from the same list.
+
+pub mod bindings;
+pub mod command;
+pub mod commands;
+pub mod error;
+pub mod host;
+pub mod registry;
+pub mod settings;
+
+pub use command::{Command, Context, NoArgs};
+pub use error::{ApiError, ErrorCode};
+pub use host::{Host, HostKind};
+pub use registry::{dispatch, COMMAND_NAMES};
+pub use settings::{Settings, SettingsPatch, WindowSize};

@@ -1,0 +1,115 @@
+//! The list of commands. Adding a command means adding it here, and nowhere else in Rust.
+
+use serde_json::Value;
+
+use crate::commands::{app_info::GetAppInfo, flow_file::*, settings::*};
+use crate::{ApiError, Command, Context, ErrorCode};
+
+macro_rules! registry {
+    ($($command:ty),* $(,)?) => {
+        /// Every command name, in registration order.
+        pub const COMMAND_NAMES: &[&str] = &[$(<$command as Command>::NAME),*];
+
+        /// Runs the command called `name` with JSON arguments, giving its JSON response.
+        pub async fn dispatch(ctx: &Context, name: &str, args: Value) -> Result<Value, ApiError> {
+            $(if name == <$command as Command>::NAME { return run::<$command>(ctx, args).await; })*
+            Err(ApiError::new(ErrorCode::UnknownCommand, format!("there is no command named `{name}`")))
+        }
+
+        /// Visits each command's name and request and response types (for the bindings).
+        pub(crate) fn visit_commands(visitor: &mut impl crate::bindings::CommandVisitor) -> Result<(), ts_rs::ExportError> {
+            $(visitor.visit::<$command>()?;)*
+            Ok(())
+        }
+    };
+}
+
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings];
+
+async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
+    // Tauri sends `{}` or nothing for a command without arguments.
+    let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+    let request: C::Request = serde_json::from_value(args).map_err(|e| {
+        ApiError::new(ErrorCode::InvalidArguments, format!("`{}`: {e}", C::NAME))
+    })?;
+    let response = C::run(ctx, request).await?;
+    serde_json::to_value(response)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("`{}` response: {e}", C::NAME)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::{Host, HostKind, Settings};
+
+    #[derive(Default)]
+    struct TestHost(Mutex<Settings>);
+
+    impl Host for TestHost {
+        fn kind(&self) -> HostKind {
+            HostKind::Browser
+        }
+        fn load_settings(&self) -> Result<Settings, ApiError> {
+            Ok(self.0.lock().unwrap().clone())
+        }
+        fn save_settings(&self, settings: &Settings) -> Result<(), ApiError> {
+            *self.0.lock().unwrap() = settings.clone();
+            Ok(())
+        }
+    }
+
+    fn ctx() -> Context {
+        Context::new(Arc::new(TestHost::default()))
+    }
+
+    #[tokio::test]
+    async fn names_are_unique() {
+        let mut names = COMMAND_NAMES.to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), COMMAND_NAMES.len());
+    }
+
+    #[tokio::test]
+    async fn unknown_commands_and_bad_arguments_have_codes() {
+        let err = dispatch(&ctx(), "format_disk", json!({})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::UnknownCommand);
+        let err = dispatch(&ctx(), "open_flow_file", json!({"file": 3})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidArguments);
+        assert!(err.message.contains("open_flow_file"), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn the_sample_flow_comes_back_as_an_outline() {
+        let doc = dispatch(&ctx(), "sample_flow", Value::Null).await.unwrap();
+        assert_eq!(doc["name"], "New contact follow-up");
+        assert_eq!(doc["outline"]["trigger"]["name"], "When_a_contact_is_added");
+        assert_eq!(doc["outline"]["stepCount"], 5);
+    }
+
+    #[tokio::test]
+    async fn opening_a_file_records_it_and_bad_files_say_where() {
+        let ctx = ctx();
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("Flow-6E5A9197-E359-EE11-BE6F-000D3A45ED19.json");
+        std::fs::write(&good, flowbench_core::sample::SAMPLE_FLOW_JSON).unwrap();
+        let doc = dispatch(&ctx, "open_flow_file", json!({"path": good.to_str().unwrap()})).await.unwrap();
+        assert_eq!(doc["name"], "Flow");
+        let settings = dispatch(&ctx, "get_settings", json!({})).await.unwrap();
+        assert_eq!(settings["recentFiles"][0], good.to_str().unwrap());
+
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{\"properties\": {\"definition\": ").unwrap();
+        let err = dispatch(&ctx, "open_flow_file", json!({"path": bad.to_str().unwrap()})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::FlowParse);
+        assert!(err.message.contains("bad.json") && err.message.contains("line 1"), "{}", err.message);
+
+        let missing = dir.path().join("missing.json");
+        let err = dispatch(&ctx, "open_flow_file", json!({"path": missing.to_str().unwrap()})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::Io);
+    }
+}

@@ -1,0 +1,68 @@
+import { useEffect, useState } from "react";
+import { type Backend, type BackendError, toBackendError } from "./backend/Backend";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { FlowDocument } from "./bindings/FlowDocument";
+import { FlowCanvas } from "./canvas/FlowCanvas";
+import { describeError } from "./errors";
+
+type State =
+  | { status: "loading" }
+  | { status: "ready"; info: AppInfo; flow: FlowDocument; environment: string }
+  | { status: "failed"; error: BackendError };
+
+export function App({ backend }: { backend: Backend }) {
+  const [state, setState] = useState<State>({ status: "loading" });
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const [info, flow, settings] = await Promise.all([
+          backend.call("app_info", {}),
+          backend.call("sample_flow", {}),
+          backend.call("get_settings", {}),
+        ]);
+        if (!cancelled) setState({ status: "ready", info, flow, environment: settings.lastEnvironment ?? "Embedded sandbox" });
+      } catch (error) {
+        if (!cancelled) setState({ status: "failed", error: toBackendError(error) });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [backend]);
+
+  if (state.status === "loading") return <div className="splash">Loading Flowbench…</div>;
+  if (state.status === "failed") {
+    const { headline, detail } = describeError(state.error);
+    return (
+      <div className="splash splash--error" role="alert" data-testid="fatal-error" data-code={state.error.code}>
+        <h1>{headline}</h1>
+        <p>{detail}</p>
+      </div>
+    );
+  }
+  const { info, flow, environment } = state;
+  return (
+    <div className="app">
+      <header className="toolbar">
+        <span className="toolbar__brand">Flowbench</span>
+        <span className="toolbar__flow" data-testid="flow-name">
+          {flow.name}
+        </span>
+        <span className="toolbar__spacer" />
+        <span className="toolbar__meta">{flow.outline.stepCount} steps</span>
+      </header>
+      <main className="canvas" data-testid="canvas">
+        <FlowCanvas outline={flow.outline} />
+      </main>
+      <footer className="statusbar">
+        <span data-testid="environment">Environment: {environment}</span>
+        <span className="toolbar__spacer" />
+        <span data-testid="host-kind">
+          {info.host === "desktop" ? "Desktop" : "Browser mode"} · v{info.version}
+        </span>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import { invoke } from "@tauri-apps/api/core";
+import type { CommandName } from "../bindings/commands";
+import { type Backend, type Request, type Response, toBackendError } from "./Backend";
+
+/** The desktop window: every command goes through the shell's single `call` IPC command. */
+export class TauriBackend implements Backend {
+  readonly kind = "desktop" as const;
+
+  async call<N extends CommandName>(name: N, request: Request<N>): Promise<Response<N>> {
+    try {
+      return await invoke<Response<N>>("call", { command: name, request });
+    } catch (error) {
+      throw toBackendError(error);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+// Generated from crates/api/src/registry.rs by `npm run bindings`. Do not edit.
+
+import type { ApiError } from "./ApiError";
+import type { AppInfo } from "./AppInfo";
+import type { FlowDocument } from "./FlowDocument";
+import type { NoArgs } from "./NoArgs";
+import type { OpenFlowFileRequest } from "./OpenFlowFileRequest";
+import type { Settings } from "./Settings";
+import type { SettingsPatch } from "./SettingsPatch";
+
+/** Every backend command: its request and response types. */
+export type Commands = {
+  app_info: { request: NoArgs; response: AppInfo };
+  sample_flow: { request: NoArgs; response: FlowDocument };
+  open_flow_file: { request: OpenFlowFileRequest; response: FlowDocument };
+  get_settings: { request: NoArgs; response: Settings };
+  update_settings: { request: SettingsPatch; response: Settings };
+};
+
+export type CommandName = keyof Commands;
+
+export const COMMAND_NAMES: readonly CommandName[] = [
+  "app_info",
+  "sample_flow",
+  "open_flow_file",
+  "get_settings",
+  "update_settings",
+];
+
+export type { ApiError };

@@ -1,0 +1,67 @@
+import { Handle, type NodeProps, Position } from "@xyflow/react";
+import type { StepKind } from "../bindings/StepKind";
+import type { StepOutline } from "../bindings/StepOutline";
+import { runsAsLabel } from "./runsAs";
+
+const KIND_LABEL: Record<StepKind, string> = {
+  trigger: "Trigger",
+  dataverse: "Dataverse",
+  connector: "Connector",
+  condition: "Condition",
+  switch: "Switch",
+  foreach: "Apply to each",
+  until: "Do until",
+  scope: "Scope",
+  terminate: "Terminate",
+  variable: "Variable",
+  data: "Data operation",
+  http: "HTTP",
+  childFlow: "Child flow",
+  other: "Action",
+};
+
+export type StepNodeData = { step: StepOutline; isTrigger: boolean };
+
+/** Power Automate shows action names with underscores for spaces. */
+export function displayName(name: string): string {
+  return name.replace(/_/g, " ");
+}
+
+export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
+  const { step, isTrigger } = data;
+  const identity = step.runsAs ? runsAsLabel(step.runsAs) : null;
+  const detail = [step.operationId, step.table].filter(Boolean).join(" · ");
+  return (
+    <div className={`step-card kind-${step.kind}`} data-testid="step-card" data-step={step.name}>
+      {!isTrigger && <Handle type="target" position={Position.Top} isConnectable={false} />}
+      <div className="step-card__kind">{KIND_LABEL[step.kind]}</div>
+      <div className="step-card__name" title={step.name}>
+        {displayName(step.name)}
+      </div>
+      {detail && <div className="step-card__detail">{detail}</div>}
+      {identity && (
+        <div
+          className={`step-card__identity${identity.problem ? " is-problem" : ""}`}
+          data-testid="runs-as"
+          title={identity.title}
+        >
+          {identity.text}
+        </div>
+      )}
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </div>
+  );
+}
+
+export type BranchNodeData = { label: string; empty: boolean };
+
+export function BranchLabel({ data }: NodeProps & { data: BranchNodeData }) {
+  return (
+    <div className={`branch-label${data.empty ? " is-empty" : ""}`} data-testid="branch-label">
+      <Handle type="target" position={Position.Top} isConnectable={false} />
+      {data.label}
+      {data.empty && <span className="branch-label__empty"> · empty</span>}
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import type { StepOutline } from "../bindings/StepOutline";
+import type { FlowOutline } from "../bindings/FlowOutline";
+
+/** Card and spacing sizes, in canvas pixels. */
+export const CARD = { width: 280, height: 76 } as const;
+export const LABEL = { width: 120, height: 28 } as const;
+const GAP_Y = 40;
+const GAP_X = 40;
+
+export type LaidOutNode =
+  | { id: string; kind: "step"; x: number; y: number; step: StepOutline; isTrigger: boolean }
+  | { id: string; kind: "branch"; x: number; y: number; label: string; empty: boolean };
+
+export interface LaidOutEdge {
+  id: string;
+  source: string;
+  target: string;
+}
+
+export interface Layout {
+  nodes: LaidOutNode[];
+  edges: LaidOutEdge[];
+  width: number;
+  height: number;
+}
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+/**
+ * Power Automate's top-down tree: steps in run order, each container's branches side by side
+ * beneath it, and the flow continuing below the widest branch. Pure, so it is easy to test; an
+ * ELK layout can replace it behind the same shape.
+ */
+export function layoutFlow(outline: FlowOutline): Layout {
+  const nodes: LaidOutNode[] = [];
+  const edges: LaidOutEdge[] = [];
+  const sequence = outline.trigger ? [outline.trigger, ...outline.steps] : outline.steps;
+  const size = sequenceSize(sequence);
+  placeSequence(sequence, 0, 0, size.width, nodes, edges, "");
+  return { nodes, edges, width: size.width, height: size.height };
+}
+
+function stepSize(step: StepOutline): Size {
+  if (step.branches.length === 0) return { ...CARD };
+  const branches = step.branches.map(branchSize);
+  const width = Math.max(CARD.width, branches.reduce((sum, b) => sum + b.width, 0) + GAP_X * (branches.length - 1));
+  const height = CARD.height + GAP_Y + Math.max(...branches.map((b) => b.height));
+  return { width, height };
+}
+
+function branchSize(branch: { steps: StepOutline[] }): Size {
+  const steps = sequenceSize(branch.steps);
+  const width = Math.max(LABEL.width, steps.width);
+  return { width, height: LABEL.height + (branch.steps.length ? GAP_Y + steps.height : 0) };
+}
+
+function sequenceSize(steps: StepOutline[]): Size {
+  if (steps.length === 0) return { width: 0, height: 0 };
+  const sizes = steps.map(stepSize);
+  return {
+    width: Math.max(...sizes.map((s) => s.width)),
+    height: sizes.reduce((sum, s) => sum + s.height, 0) + GAP_Y * (steps.length - 1),
+  };
+}
+
+/** Places steps centred in a column `width` wide; returns the id of the last step placed. */
+function placeSequence(
+  steps: StepOutline[],
+  left: number,
+  top: number,
+  width: number,
+  nodes: LaidOutNode[],
+  edges: LaidOutEdge[],
+  enteringFrom: string,
+): string {
+  let y = top;
+  let previous = enteringFrom;
+  for (const step of steps) {
+    const size = stepSize(step);
+    const id = `step:${step.name}`;
+    nodes.push({
+      id,
+      kind: "step",
+      x: left + (width - CARD.width) / 2,
+      y,
+      step,
+      isTrigger: step.kind === "trigger",
+    });
+    if (previous) edges.push({ id: `${previous}->${id}`, source: previous, target: id });
+    if (step.branches.length) placeBranches(step, left + (width - size.width) / 2, y + CARD.height + GAP_Y, size.width, nodes, edges);
+    y += size.height + GAP_Y;
+    previous = id;
+  }
+  return previous;
+}
+
+function placeBranches(
+  step: StepOutline,
+  left: number,
+  top: number,
+  width: number,
+  nodes: LaidOutNode[],
+  edges: LaidOutEdge[],
+) {
+  const sizes = step.branches.map(branchSize);
+  const used = sizes.reduce((sum, s) => sum + s.width, 0) + GAP_X * (sizes.length - 1);
+  let x = left + (width - used) / 2;
+  step.branches.forEach((branch, i) => {
+    const id = `branch:${step.name}:${branch.label}`;
+    const w = sizes[i].width;
+    nodes.push({ id, kind: "branch", x: x + (w - LABEL.width) / 2, y: top, label: branch.label, empty: branch.steps.length === 0 });
+    edges.push({ id: `step:${step.name}->${id}`, source: `step:${step.name}`, target: id });
+    placeSequence(branch.steps, x, top + LABEL.height + GAP_Y, w, nodes, edges, id);
+    x += w + GAP_X;
+  });
+}

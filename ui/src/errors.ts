@@ -1,0 +1,18 @@
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { BackendError } from "./backend/Backend";
+
+/** Words for each stable error code; the backend's message follows as the detail. */
+const HEADLINES: Record<ErrorCode, string> = {
+  unknown_command: "This version of Flowbench does not know that command.",
+  invalid_arguments: "The request was not understood.",
+  unauthorized: "This page is not connected to a Flowbench server.",
+  forbidden_origin: "The Flowbench server refused this page.",
+  io: "A file could not be read or written.",
+  flow_parse: "That file is not a flow Flowbench can read.",
+  settings: "Your settings could not be loaded or saved.",
+  internal: "Something went wrong inside Flowbench.",
+};
+
+export function describeError(error: BackendError): { headline: string; detail: string } {
+  return { headline: HEADLINES[error.code], detail: error.message };
+}
