@@ -1,4 +1,4 @@
-use flowbench_api::{Host, SettingsPatch, WindowSize};
+use flowbench_api::{SettingsPatch, WindowSize};
 use tauri::{LogicalSize, Manager, Runtime, WebviewWindow, Window, WindowEvent};
 
 /// Smallest size worth restoring; anything less is a glitch, not a choice.

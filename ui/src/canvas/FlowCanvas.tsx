@@ -1,7 +1,7 @@
 import { Background, Controls, type Edge, MiniMap, type Node, ReactFlow } from "@xyflow/react";
 import { useMemo } from "react";
 import type { FlowOutline } from "../bindings/FlowOutline";
-import { layoutFlow } from "./layout";
+import { CARD, LABEL, layoutFlow } from "./layout";
 import { BranchLabel, StepCard } from "./StepCard";
 
 const nodeTypes = { step: StepCard, branch: BranchLabel };
@@ -12,8 +12,8 @@ export function FlowCanvas({ outline }: { outline: FlowOutline }) {
     const layout = layoutFlow(outline);
     const nodes: Node[] = layout.nodes.map((n) =>
       n.kind === "step"
-        ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, data: { step: n.step, isTrigger: n.isTrigger } }
-        : { id: n.id, type: "branch", position: { x: n.x, y: n.y }, data: { label: n.label, empty: n.empty } },
+        ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, data: { step: n.step, isTrigger: n.isTrigger } }
+        : { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } },
     );
     const edges: Edge[] = layout.edges.map((e) => ({ ...e, type: "smoothstep" }));
     return { nodes, edges };
@@ -34,7 +34,7 @@ export function FlowCanvas({ outline }: { outline: FlowOutline }) {
     >
       <Background gap={24} />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable />
+      <MiniMap pannable zoomable nodeColor="#cbd5e1" maskColor="rgb(243 244 246 / 0.7)" />
     </ReactFlow>
   );
 }

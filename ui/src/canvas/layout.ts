@@ -39,7 +39,7 @@ export function layoutFlow(outline: FlowOutline): Layout {
   const edges: LaidOutEdge[] = [];
   const sequence = outline.trigger ? [outline.trigger, ...outline.steps] : outline.steps;
   const size = sequenceSize(sequence);
-  placeSequence(sequence, 0, 0, size.width, nodes, edges, "");
+  placeSequence(sequence, 0, 0, size.width, nodes, edges, []);
   return { nodes, edges, width: size.width, height: size.height };
 }
 
@@ -66,7 +66,11 @@ function sequenceSize(steps: StepOutline[]): Size {
   };
 }
 
-/** Places steps centred in a column `width` wide; returns the id of the last step placed. */
+/**
+ * Places steps centred in a column `width` wide. `entering` are the nodes the first step follows;
+ * returns the nodes the next step follows: the step itself, or for a container the end of each
+ * of its branches, so branches visibly join again below it.
+ */
 function placeSequence(
   steps: StepOutline[],
   left: number,
@@ -74,25 +78,19 @@ function placeSequence(
   width: number,
   nodes: LaidOutNode[],
   edges: LaidOutEdge[],
-  enteringFrom: string,
-): string {
+  entering: string[],
+): string[] {
   let y = top;
-  let previous = enteringFrom;
+  let previous = entering;
   for (const step of steps) {
     const size = stepSize(step);
     const id = `step:${step.name}`;
-    nodes.push({
-      id,
-      kind: "step",
-      x: left + (width - CARD.width) / 2,
-      y,
-      step,
-      isTrigger: step.kind === "trigger",
-    });
-    if (previous) edges.push({ id: `${previous}->${id}`, source: previous, target: id });
-    if (step.branches.length) placeBranches(step, left + (width - size.width) / 2, y + CARD.height + GAP_Y, size.width, nodes, edges);
+    nodes.push({ id, kind: "step", x: left + (width - CARD.width) / 2, y, step, isTrigger: step.kind === "trigger" });
+    for (const source of previous) edges.push({ id: `${source}->${id}`, source, target: id });
+    previous = step.branches.length
+      ? placeBranches(step, left + (width - size.width) / 2, y + CARD.height + GAP_Y, size.width, nodes, edges)
+      : [id];
     y += size.height + GAP_Y;
-    previous = id;
   }
   return previous;
 }
@@ -104,16 +102,18 @@ function placeBranches(
   width: number,
   nodes: LaidOutNode[],
   edges: LaidOutEdge[],
-) {
+): string[] {
   const sizes = step.branches.map(branchSize);
   const used = sizes.reduce((sum, s) => sum + s.width, 0) + GAP_X * (sizes.length - 1);
   let x = left + (width - used) / 2;
+  const exits: string[] = [];
   step.branches.forEach((branch, i) => {
     const id = `branch:${step.name}:${branch.label}`;
     const w = sizes[i].width;
     nodes.push({ id, kind: "branch", x: x + (w - LABEL.width) / 2, y: top, label: branch.label, empty: branch.steps.length === 0 });
     edges.push({ id: `step:${step.name}->${id}`, source: `step:${step.name}`, target: id });
-    placeSequence(branch.steps, x, top + LABEL.height + GAP_Y, w, nodes, edges, id);
+    exits.push(...placeSequence(branch.steps, x, top + LABEL.height + GAP_Y, w, nodes, edges, [id]));
     x += w + GAP_X;
   });
+  return exits;
 }

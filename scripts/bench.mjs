@@ -1,0 +1,42 @@
+// `npm run bench`: every benchmark of the project, then one table of what they measured.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { TARGET_DIR, run, step } from "./lib.mjs";
+import { setup } from "./setup.mjs";
+
+setup();
+step("Rust benchmarks (criterion)");
+run("cargo", ["bench", "--workspace", "--bench", "*", "--", "--noplot"]);
+
+/** criterion leaves `<id>/new/{benchmark,estimates}.json` per benchmark. */
+function criterionResults(dir) {
+  const rows = [];
+  const visit = (d) => {
+    if (!existsSync(d)) return;
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const here = path.join(d, entry.name);
+      if (entry.name === "new" && existsSync(path.join(here, "estimates.json"))) {
+        const meta = JSON.parse(readFileSync(path.join(here, "benchmark.json"), "utf8"));
+        const est = JSON.parse(readFileSync(path.join(here, "estimates.json"), "utf8"));
+        rows.push({ name: meta.full_id, value: est.mean.point_estimate, low: est.mean.confidence_interval.lower_bound, high: est.mean.confidence_interval.upper_bound });
+      } else visit(here);
+    }
+  };
+  visit(dir);
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function human(ns) {
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)} s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
+  return `${ns.toFixed(0)} ns`;
+}
+
+const rows = criterionResults(path.join(TARGET_DIR, "criterion"));
+console.log("\n benchmark                                         kind        mean        95% interval");
+for (const r of rows) {
+  console.log(` ${r.name.padEnd(48)}  criterion  ${human(r.value).padStart(10)}  ${human(r.low)} – ${human(r.high)}`);
+}
+if (rows.length === 0) console.log(" (no benchmark results)");

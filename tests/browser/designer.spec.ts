@@ -1,0 +1,77 @@
+import { expect, test } from "@playwright/test";
+
+const url = () => process.env.FLOWBENCH_URL!;
+const base = () => url().split("#")[0];
+const secret = () => url().split("#token=")[1];
+
+test("the designer shows the sample flow from the real Rust backend", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("flow-name")).toHaveText("New contact follow-up");
+  // The trigger and five steps, with the condition's two branches.
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  await expect(page.getByTestId("branch-label")).toHaveText(["Yes", "No"]);
+  await expect(page.locator('[data-step="When_a_contact_is_added"]')).toContainText("SubscribeWebhookTrigger · contact");
+  await expect(page.getByTestId("host-kind")).toContainText("Browser mode");
+  await expect(page.getByTestId("environment")).toHaveText("Environment: Embedded sandbox");
+});
+
+test("every Dataverse card says who the step runs as", async ({ page }) => {
+  await page.goto(url());
+  const badge = (step: string) => page.locator(`[data-step="${step}"] [data-testid="runs-as"]`);
+  await expect(badge("Get_the_parent_account")).toHaveText("Runs as fb_DataverseService's owner");
+  await expect(badge("Make_the_contact_primary")).toHaveText("Runs as fb_DataverseService's owner");
+  await expect(badge("Create_a_follow-up_task")).toHaveText("Runs as the modifying user");
+  await expect(page.locator('[data-step="Summary"] [data-testid="runs-as"]')).toHaveCount(0);
+});
+
+test("the secret leaves the address bar and survives a reload of the tab", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  expect(page.url()).not.toContain("token=");
+  await page.reload();
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+});
+
+test("a page opened without the secret says how to connect", async ({ page }) => {
+  await page.goto(base());
+  const alert = page.getByTestId("fatal-error");
+  await expect(alert).toHaveAttribute("data-code", "unauthorized");
+  await expect(alert).toContainText("not connected to a Flowbench server");
+});
+
+test("the server refuses commands from another origin and without the secret", async ({ request }) => {
+  const headers = { authorization: `Bearer ${secret()}`, "content-type": "application/json" };
+  const ok = await request.post(`${base()}api/app_info`, { headers, data: {} });
+  expect(ok.status()).toBe(200);
+
+  const crossSite = await request.post(`${base()}api/app_info`, {
+    headers: { ...headers, origin: "http://evil.example" },
+    data: {},
+  });
+  expect(crossSite.status()).toBe(403);
+  expect((await crossSite.json()).code).toBe("forbidden_origin");
+
+  const noSecret = await request.post(`${base()}api/app_info`, { headers: { "content-type": "application/json" }, data: {} });
+  expect(noSecret.status()).toBe(401);
+  expect((await noSecret.json()).code).toBe("unauthorized");
+});
+
+test("a page on another origin cannot call the server from the browser", async ({ page }) => {
+  await page.goto("about:blank");
+  const outcome = await page.evaluate(
+    async ({ target, token }) => {
+      try {
+        const r = await fetch(`${target}api/get_settings`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: "{}",
+        });
+        return `status ${r.status}`;
+      } catch (e) {
+        return `blocked: ${String(e)}`;
+      }
+    },
+    { target: base(), token: secret() },
+  );
+  expect(outcome).toMatch(/^blocked/);
+});

@@ -1,0 +1,130 @@
+// The real desktop window: the built app in WebKitGTK, driven through tauri-driver and
+// WebKitWebDriver (under Xvfb when there is no display).
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { remote } from "webdriverio";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const APP = path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, "target"), "debug", "flowbench-desktop");
+const ARTIFACTS = path.join(ROOT, "tests", "artifacts");
+const DRIVER_PORT = 4444;
+
+let driver;
+let configDir;
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => socket.end(() => resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitForPort(port, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await portOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
+}
+
+/** A fresh app session; each one starts a new process of the app. */
+function openApp() {
+  return remote({
+    hostname: "127.0.0.1",
+    port: DRIVER_PORT,
+    logLevel: "error",
+    capabilities: {
+      browserName: "wry",
+      "tauri:options": { application: APP },
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+}
+
+before(async () => {
+  assert.ok(existsSync(APP), `${APP} is missing: run npm test (it builds the app first)`);
+  configDir = mkdtempSync(path.join(tmpdir(), "flowbench-window-"));
+  // The app inherits this through tauri-driver and WebKitWebDriver: tests never touch real settings.
+  driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT), "--native-port", "4445"], {
+    stdio: ["ignore", "ignore", "ignore"],
+    env: { ...process.env, FLOWBENCH_CONFIG_DIR: configDir },
+  });
+  await waitForPort(DRIVER_PORT, 15_000);
+});
+
+after(() => {
+  driver?.kill();
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
+});
+
+describe("the desktop window", () => {
+  test("renders the sample flow on the canvas, with identities, and saves a screenshot", async () => {
+    const app = await openApp();
+    try {
+      await app.waitUntil(async () => (await app.$$('[data-testid="step-card"]').length) === 6, {
+        timeout: 20_000,
+        timeoutMsg: "the canvas did not show the sample flow's 6 cards",
+      });
+      const trigger = await app.$('[data-step="When_a_contact_is_added"] .step-card__name').getProperty("textContent");
+      assert.equal(trigger, "When a contact is added");
+      const badge = await app.$('[data-step="Create_a_follow-up_task"] [data-testid="runs-as"]').getProperty("textContent");
+      assert.equal(badge, "Runs as the modifying user");
+      const host = await app.$('[data-testid="host-kind"]').getText();
+      assert.match(host, /^Desktop/, "the window talks to Rust over Tauri IPC, not HTTP");
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await app.saveScreenshot(path.join(ARTIFACTS, "window.png"));
+      if (process.env.UPDATE_SCREENSHOT === "1") copyFileSync(path.join(ARTIFACTS, "window.png"), path.join(ROOT, "docs", "window.png"));
+    } finally {
+      await app.deleteSession();
+    }
+  });
+
+  test("keeps settings in the store across restarts, and no secret in them", async () => {
+    let app = await openApp();
+    try {
+      await app.$('[data-testid="environment"]').waitForExist({ timeout: 20_000 });
+      const saved = await app.executeAsync((done) => {
+        window.__TAURI_INTERNALS__
+          .invoke("call", { command: "update_settings", request: { lastEnvironment: "Contoso Dev" } })
+          .then((s) => done(JSON.stringify(s)), (e) => done(`error ${JSON.stringify(e)}`));
+      });
+      assert.match(saved, /"lastEnvironment":"Contoso Dev"/);
+    } finally {
+      await app.deleteSession();
+    }
+    const stored = readFileSync(path.join(configDir, "settings.json"), "utf8");
+    assert.match(stored, /Contoso Dev/);
+    assert.doesNotMatch(stored, /token|secret|password/i);
+
+    app = await openApp();
+    try {
+      const environment = await app.$('[data-testid="environment"]');
+      await environment.waitForExist({ timeout: 20_000 });
+      assert.equal(await environment.getText(), "Environment: Contoso Dev");
+    } finally {
+      await app.deleteSession();
+    }
+  });
+
+  test("an unknown command comes back with its stable code", async () => {
+    const app = await openApp();
+    try {
+      await app.$('[data-testid="canvas"]').waitForExist({ timeout: 20_000 });
+      const result = await app.executeAsync((done) => {
+        window.__TAURI_INTERNALS__
+          .invoke("call", { command: "format_disk", request: {} })
+          .then(() => done("resolved"), (e) => done(JSON.stringify(e)));
+      });
+      assert.equal(JSON.parse(result).code, "unknown_command");
+    } finally {
+      await app.deleteSession();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import { cleanup, render, screen } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { App } from "./App";
+import { type Backend, BackendError } from "./backend/Backend";
+import type { CommandName } from "./bindings/commands";
+
+afterEach(cleanup);
+
+/** A Backend for tests only: answers from a table, never bundled. */
+function tableBackend(answers: Partial<Record<CommandName, unknown>>): Backend {
+  return {
+    kind: "browser",
+    async call(name) {
+      const answer = answers[name];
+      if (answer instanceof BackendError) throw answer;
+      if (answer === undefined) throw new BackendError({ code: "unknown_command", message: name });
+      return answer as never;
+    },
+  };
+}
+
+const flow = {
+  name: "New contact follow-up",
+  path: null,
+  outline: {
+    displayName: null,
+    trigger: { name: "When_a_contact_is_added", actionType: "OpenApiConnectionWebhook", kind: "trigger", operationId: "SubscribeWebhookTrigger", table: "contact", runsAs: null, runAfter: [], branches: [] },
+    steps: [
+      { name: "Get_the_parent_account", actionType: "OpenApiConnection", kind: "dataverse", operationId: "GetItem", table: "accounts", runsAs: { kind: "connectionReference", logicalName: "fb_DataverseService" }, runAfter: [], branches: [] },
+    ],
+    stepCount: 1,
+  },
+};
+
+describe("App", () => {
+  it("shows the flow, the environment and the host", async () => {
+    render(
+      <App
+        backend={tableBackend({
+          app_info: { name: "Flowbench", version: "0.1.0", host: "browser" },
+          sample_flow: flow,
+          get_settings: { window: null, recentFiles: [], lastEnvironment: null },
+        })}
+      />,
+    );
+    expect(await screen.findByTestId("flow-name")).toHaveProperty("textContent", "New contact follow-up");
+    expect(screen.getByTestId("environment").textContent).toBe("Environment: Embedded sandbox");
+    expect(screen.getByTestId("host-kind").textContent).toContain("Browser mode");
+  });
+
+  it("maps a failure's code to words and keeps the detail", async () => {
+    render(
+      <App
+        backend={tableBackend({
+          app_info: new BackendError({ code: "unauthorized", message: "the session secret is missing" }),
+        })}
+      />,
+    );
+    const alert = await screen.findByTestId("fatal-error");
+    expect(alert.dataset.code).toBe("unauthorized");
+    expect(alert.textContent).toContain("not connected to a Flowbench server");
+    expect(alert.textContent).toContain("the session secret is missing");
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import type { FlowOutline } from "../bindings/FlowOutline";
+import type { StepOutline } from "../bindings/StepOutline";
+import { CARD, LABEL, layoutFlow } from "./layout";
+
+function step(name: string, branches: StepOutline["branches"] = [], kind: StepOutline["kind"] = "data"): StepOutline {
+  return { name, actionType: "Compose", kind, operationId: null, table: null, runsAs: null, runAfter: [], branches };
+}
+
+const outline: FlowOutline = {
+  displayName: null,
+  trigger: step("manual", [], "trigger"),
+  steps: [
+    step("First"),
+    step("Check", [
+      { label: "Yes", steps: [step("Yes_1"), step("Yes_2")] },
+      { label: "No", steps: [] },
+    ], "condition"),
+    step("Last"),
+  ],
+  stepCount: 5,
+};
+
+function box(n: { x: number; y: number; kind: string }) {
+  const size = n.kind === "step" ? CARD : LABEL;
+  return { left: n.x, top: n.y, right: n.x + size.width, bottom: n.y + size.height };
+}
+
+describe("layoutFlow", () => {
+  const layout = layoutFlow(outline);
+  const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+
+  it("places every step and branch exactly once", () => {
+    expect(layout.nodes.map((n) => n.id)).toEqual([
+      "step:manual",
+      "step:First",
+      "step:Check",
+      "branch:Check:Yes",
+      "step:Yes_1",
+      "step:Yes_2",
+      "branch:Check:No",
+      "step:Last",
+    ]);
+    expect(byId.get("step:manual")).toMatchObject({ isTrigger: true });
+  });
+
+  it("runs top-down: each step below the one it follows", () => {
+    for (const edge of layout.edges) {
+      expect(byId.get(edge.target)!.y).toBeGreaterThan(byId.get(edge.source)!.y);
+    }
+    expect(byId.get("step:Last")!.y).toBeGreaterThan(byId.get("step:Yes_2")!.y);
+  });
+
+  it("puts branches side by side, Yes on the left", () => {
+    const yes = byId.get("branch:Check:Yes")!;
+    const no = byId.get("branch:Check:No")!;
+    expect(yes.y).toBe(no.y);
+    expect(yes.x).toBeLessThan(no.x);
+    expect(no).toMatchObject({ empty: true });
+  });
+
+  it("never overlaps two nodes", () => {
+    const boxes = layout.nodes.map(box);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        expect(overlap, `${layout.nodes[i].id} overlaps ${layout.nodes[j].id}`).toBe(false);
+      }
+    }
+  });
+
+  it("joins every branch's end to the step after the container", () => {
+    const into = layout.edges.filter((e) => e.target === "step:Last").map((e) => e.source);
+    expect(into).toEqual(["step:Yes_2", "branch:Check:No"]);
+  });
+});
