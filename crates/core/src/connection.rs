@@ -2,7 +2,7 @@
 //! Rules: `../shared/reference/flow-format.md` §3 (runtimeSource and impersonation).
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use ts_rs::TS;
 
 /// API names of the Dataverse connector (current and legacy CDS).
@@ -54,28 +54,15 @@ pub enum TriggerIdentity {
 }
 
 impl TriggerIdentity {
+    /// From a trigger's JSON object.
     pub fn of(trigger: &Value) -> Self {
-        let kind = trigger.get("kind").and_then(Value::as_str).unwrap_or_default();
-        match trigger.get("type").and_then(Value::as_str).unwrap_or_default() {
-            t if t.eq_ignore_ascii_case("Request")
-                && ["Button", "PowerApp", "PowerAppV2"].iter().any(|k| k.eq_ignore_ascii_case(kind)) =>
-            {
-                TriggerIdentity::Instant
-            }
-            t if t.starts_with("OpenApiConnection")
-                && trigger.pointer("/inputs/host/operationId").and_then(Value::as_str)
-                    == Some("SubscribeWebhookTrigger") =>
-            {
-                let run_as = trigger.pointer("/inputs/parameters").and_then(|p| p.get("subscriptionRequest/runas"));
-                TriggerIdentity::DataverseRow(TriggerRunAs::from_parameter(run_as))
-            }
-            _ => TriggerIdentity::Automated,
-        }
+        let body = trigger.as_object().cloned().unwrap_or_default();
+        crate::model::Trigger { name: String::new(), body }.identity()
     }
 }
 
 /// The identity of a connector action that uses `connection_name` (its `inputs.host.connectionName`).
-pub fn runs_as(connection_references: Option<&Value>, connection_name: &str, trigger: TriggerIdentity) -> RunsAs {
+pub fn runs_as(connection_references: Option<&Map<String, Value>>, connection_name: &str, trigger: TriggerIdentity) -> RunsAs {
     let Some(entry) = connection_references.and_then(|refs| refs.get(connection_name)) else {
         return RunsAs::Unresolved {
             reason: format!("the connection `{connection_name}` is not declared in connectionReferences"),
@@ -137,21 +124,23 @@ mod tests {
     #[test]
     fn maps_each_representation_to_its_identity() {
         let refs = refs();
+        let refs = refs.as_object().unwrap();
         let row = TriggerIdentity::DataverseRow(TriggerRunAs::ModifyingUser);
         let name = Some("fb_Dataverse".to_string());
-        assert_eq!(runs_as(Some(&refs), "owner", row), RunsAs::ConnectionReference { logical_name: name.clone() });
+        assert_eq!(runs_as(Some(refs), "owner", row), RunsAs::ConnectionReference { logical_name: name.clone() });
         assert_eq!(
-            runs_as(Some(&refs), "imp", row),
+            runs_as(Some(refs), "imp", row),
             RunsAs::TriggerRunAs { user: TriggerRunAs::ModifyingUser, logical_name: name.clone() }
         );
-        assert_eq!(runs_as(Some(&refs), "runonly", TriggerIdentity::Instant), RunsAs::RunOnlyUser { logical_name: name });
+        assert_eq!(runs_as(Some(refs), "runonly", TriggerIdentity::Instant), RunsAs::RunOnlyUser { logical_name: name });
     }
 
     #[test]
     fn never_falls_back_to_the_owner_when_the_invoker_has_no_meaning() {
         let refs = refs();
-        assert!(matches!(runs_as(Some(&refs), "runonly", TriggerIdentity::Automated), RunsAs::Unresolved { .. }));
-        assert!(matches!(runs_as(Some(&refs), "imp", TriggerIdentity::Instant), RunsAs::Unresolved { .. }));
-        assert!(matches!(runs_as(Some(&refs), "missing", TriggerIdentity::Instant), RunsAs::Unresolved { .. }));
+        let refs = refs.as_object().unwrap();
+        assert!(matches!(runs_as(Some(refs), "runonly", TriggerIdentity::Automated), RunsAs::Unresolved { .. }));
+        assert!(matches!(runs_as(Some(refs), "imp", TriggerIdentity::Instant), RunsAs::Unresolved { .. }));
+        assert!(matches!(runs_as(Some(refs), "missing", TriggerIdentity::Instant), RunsAs::Unresolved { .. }));
     }
 }

@@ -1,10 +1,17 @@
 //! The flow model shared by every Flowbench crate: no I/O, no Tauri.
 
+pub mod choice;
 pub mod connection;
+pub mod edit_error;
 pub mod error;
+pub mod model;
 pub mod outline;
+pub(crate) mod pointer;
 pub mod sample;
 
+pub use choice::ConnectionChoice;
 pub use connection::RunsAs;
+pub use edit_error::EditError;
 pub use error::FlowError;
+pub use model::{Action, ActionKind, Branch, DocumentShape, Flow, Slot, Trigger, TriggerKind};
 pub use outline::{outline_flow, BranchOutline, FlowOutline, RunAfterEdge, StepKind, StepOutline};

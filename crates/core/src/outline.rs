@@ -1,11 +1,14 @@
 //! A read-only outline of a flow: the trigger and the tree of steps in run order, with the
 //! identity each connector step runs as. The canvas is drawn from it.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
-use crate::connection::{runs_as, RunsAs, TriggerIdentity, DATAVERSE_APIS};
+use crate::connection::{runs_as, RunsAs, TriggerIdentity};
+use crate::model::{Action, ActionKind, Flow, Trigger, TriggerKind};
 use crate::FlowError;
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]
@@ -70,228 +73,94 @@ pub struct BranchOutline {
 
 /// Parses flow JSON text (solution file, flow-management API shape or bare definition).
 pub fn outline_flow(text: &str) -> Result<FlowOutline, FlowError> {
-    let doc: Value = serde_json::from_str(text)?;
-    outline_document(&doc)
+    Ok(outline_of(&Flow::parse(text)?))
 }
 
-pub fn outline_document(doc: &Value) -> Result<FlowOutline, FlowError> {
-    let obj = doc.as_object().ok_or_else(|| FlowError::NotAFlow("the document is not a JSON object".into()))?;
-    let (definition, references, pointer) = if let Some(props) = obj.get("properties") {
-        let def = props.get("definition").ok_or_else(|| {
-            FlowError::shape("/properties", "has no `definition`: not a flow file")
-        })?;
-        (def, props.get("connectionReferences"), "/properties/definition")
-    } else if let Some(def) = obj.get("definition") {
-        (def, obj.get("connectionReferences"), "/definition")
-    } else if obj.contains_key("triggers") || obj.contains_key("actions") {
-        (doc, None, "")
-    } else {
-        return Err(FlowError::NotAFlow(
-            "expected `properties.definition`, `definition`, or a definition with `triggers` and `actions`".into(),
-        ));
-    };
-    let display_name = obj
-        .get("properties")
-        .and_then(|p| p.get("displayName"))
-        .or_else(|| obj.get("displayName"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-
-    let triggers = optional_object(definition, "triggers", pointer)?;
-    let (trigger, identity) = match triggers.and_then(|t| t.iter().next()) {
-        Some((name, body)) => {
-            let identity = TriggerIdentity::of(body);
-            let mut step = step_outline(name, body, references, identity, &format!("{pointer}/triggers"))?;
-            step.kind = StepKind::Trigger;
-            step.runs_as = None;
-            (Some(step), identity)
-        }
-        None => (None, TriggerIdentity::Automated),
-    };
-    let ctx = Ctx { references, identity };
-    let steps = match optional_object(definition, "actions", pointer)? {
-        Some(actions) => ctx.scope(actions, &format!("{pointer}/actions"))?,
-        None => Vec::new(),
-    };
-    let step_count = count(&steps);
-    Ok(FlowOutline { display_name, trigger, steps, step_count })
-}
-
-struct Ctx<'a> {
-    references: Option<&'a Value>,
-    identity: TriggerIdentity,
-}
-
-impl Ctx<'_> {
-    fn scope(&self, actions: &Map<String, Value>, pointer: &str) -> Result<Vec<StepOutline>, FlowError> {
-        let mut steps = Vec::with_capacity(actions.len());
-        for name in run_order(actions) {
-            let body = &actions[name];
-            let here = format!("{pointer}/{}", escape_pointer(name));
-            let mut step = step_outline(name, body, self.references, self.identity, pointer)?;
-            step.branches = self.branches(body, &here)?;
-            steps.push(step);
-        }
-        Ok(steps)
-    }
-
-    fn branch(&self, label: &str, holder: &Value, pointer: &str) -> Result<BranchOutline, FlowError> {
-        let steps = match optional_object(holder, "actions", pointer)? {
-            Some(actions) => self.scope(actions, &format!("{pointer}/actions"))?,
-            None => Vec::new(),
-        };
-        Ok(BranchOutline { label: label.to_owned(), steps })
-    }
-
-    fn branches(&self, body: &Value, pointer: &str) -> Result<Vec<BranchOutline>, FlowError> {
-        let action_type = body.get("type").and_then(Value::as_str).unwrap_or_default();
-        let mut out = Vec::new();
-        match action_type.to_ascii_lowercase().as_str() {
-            "if" => {
-                out.push(self.branch("Yes", body, pointer)?);
-                let no = body.get("else").unwrap_or(&Value::Null);
-                out.push(self.branch("No", no, &format!("{pointer}/else"))?);
-            }
-            "switch" => {
-                if let Some(cases) = optional_object(body, "cases", pointer)? {
-                    for (case, case_body) in cases {
-                        out.push(self.branch(case, case_body, &format!("{pointer}/cases/{}", escape_pointer(case)))?);
-                    }
-                }
-                let default = body.get("default").unwrap_or(&Value::Null);
-                out.push(self.branch("Default", default, &format!("{pointer}/default"))?);
-            }
-            "foreach" | "until" | "scope" => out.push(self.branch("Body", body, pointer)?),
-            _ => {}
-        }
-        Ok(out)
-    }
-}
-
-fn step_outline(
-    name: &str,
-    body: &Value,
-    references: Option<&Value>,
-    identity: TriggerIdentity,
-    pointer: &str,
-) -> Result<StepOutline, FlowError> {
-    if !body.is_object() {
-        return Err(FlowError::shape(format!("{pointer}/{}", escape_pointer(name)), "is not an object"));
-    }
-    let action_type = body.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let host = body.pointer("/inputs/host");
-    let operation_id = host.and_then(|h| h.get("operationId")).and_then(Value::as_str).map(str::to_owned);
-    let api_name = host.and_then(api_name_of);
-    let is_dataverse = api_name.as_deref().is_some_and(|api| DATAVERSE_APIS.contains(&api));
-    let connection_name = host.and_then(|h| h.get("connectionName")).and_then(Value::as_str);
-    let runs_as = match connection_name {
-        Some(conn) if action_type.starts_with("OpenApiConnection") => Some(runs_as(references, conn, identity)),
-        _ => None,
-    };
-    let parameters = body.pointer("/inputs/parameters");
-    let table = parameters
-        .and_then(|p| p.get("entityName").or_else(|| p.get("subscriptionRequest/entityname")))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    Ok(StepOutline {
-        name: name.to_owned(),
-        kind: kind_of(&action_type, is_dataverse),
-        action_type,
-        operation_id,
-        table,
-        runs_as,
-        run_after: run_after_edges(body),
+pub fn outline_of(flow: &Flow) -> FlowOutline {
+    let references = flow.connection_references();
+    let identity = flow.trigger().map_or(TriggerIdentity::Automated, Trigger::identity);
+    let trigger = flow.trigger().map(|t| StepOutline {
+        name: t.name.clone(),
+        action_type: t.trigger_type().to_owned(),
+        kind: StepKind::Trigger,
+        operation_id: t.body().get("inputs").and_then(|i| i.get("host")).and_then(|h| h.get("operationId")).and_then(Value::as_str).map(str::to_owned),
+        table: match t.kind() {
+            TriggerKind::DataverseRow(row) => row.table,
+            _ => None,
+        },
+        runs_as: None,
+        run_after: Vec::new(),
         branches: Vec::new(),
-    })
+    });
+    let steps = scope(&flow.actions, references, identity);
+    let step_count = count(&steps);
+    FlowOutline { display_name: flow.display_name().map(str::to_owned), trigger, steps, step_count }
 }
 
-/// `apiId` ends with the API name: `/providers/Microsoft.PowerApps/apis/shared_x`.
-fn api_name_of(host: &Value) -> Option<String> {
-    let api_id = host.get("apiId").and_then(Value::as_str)?;
-    api_id.rsplit('/').next().map(str::to_owned)
-}
-
-fn kind_of(action_type: &str, is_dataverse: bool) -> StepKind {
-    match action_type.to_ascii_lowercase().as_str() {
-        _ if is_dataverse => StepKind::Dataverse,
-        "openapiconnection" | "apiconnection" | "openapiconnectionwebhook" | "apiconnectionwebhook" => StepKind::Connector,
-        "if" => StepKind::Condition,
-        "switch" => StepKind::Switch,
-        "foreach" => StepKind::Foreach,
-        "until" => StepKind::Until,
-        "scope" => StepKind::Scope,
-        "terminate" => StepKind::Terminate,
-        "initializevariable" | "setvariable" | "incrementvariable" | "decrementvariable"
-        | "appendtoarrayvariable" | "appendtostringvariable" => StepKind::Variable,
-        "compose" | "parsejson" | "query" | "select" | "table" | "join" | "expression" => StepKind::Data,
-        "http" | "response" | "httpwebhook" => StepKind::Http,
-        "workflow" => StepKind::ChildFlow,
-        _ => StepKind::Other,
-    }
-}
-
-fn run_after_edges(body: &Value) -> Vec<RunAfterEdge> {
-    let Some(run_after) = body.get("runAfter").and_then(Value::as_object) else { return Vec::new() };
-    run_after
-        .iter()
-        .map(|(action, statuses)| RunAfterEdge {
-            action: action.clone(),
-            statuses: statuses
-                .as_array()
-                .map(|s| s.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-                .unwrap_or_default(),
+fn scope(actions: &[Action], references: Option<&Map<String, Value>>, identity: TriggerIdentity) -> Vec<StepOutline> {
+    run_order(actions)
+        .into_iter()
+        .map(|action| {
+            let kind = action.kind();
+            let runs_as = match action.connection_name() {
+                Some(conn) if kind.is_connector() => Some(runs_as(references, conn, identity)),
+                _ => None,
+            };
+            let table = action.body().get("inputs").and_then(|i| i.get("parameters")).and_then(|p| p.get("entityName")).and_then(Value::as_str).map(str::to_owned);
+            StepOutline {
+                name: action.name.clone(),
+                action_type: action.action_type().to_owned(),
+                kind: step_kind(action),
+                operation_id: action.operation_id().map(str::to_owned),
+                table,
+                runs_as,
+                run_after: action.run_after().into_iter().map(|(action, statuses)| RunAfterEdge { action, statuses }).collect(),
+                branches: action
+                    .branches
+                    .iter()
+                    .map(|b| BranchOutline { label: b.slot.label(kind), steps: scope(&b.actions, references, identity) })
+                    .collect(),
+            }
         })
         .collect()
 }
 
-/// Steps in the order they can run: a step comes after every step it runs after; ties keep
-/// document order. Steps caught in a cycle or waiting on a missing step come last, in document
-/// order, so that nothing disappears from the canvas (validation reports them).
-fn run_order(actions: &Map<String, Value>) -> Vec<&str> {
-    let names: Vec<&str> = actions.keys().map(String::as_str).collect();
-    let positions: std::collections::HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let index = |n: &str| positions.get(n).copied();
-    let mut waiting: Vec<Vec<usize>> = names
+fn step_kind(action: &Action) -> StepKind {
+    use ActionKind as A;
+    match action.kind() {
+        _ if action.is_dataverse() => StepKind::Dataverse,
+        A::OpenApiConnection | A::OpenApiConnectionWebhook | A::ApiConnection | A::ApiConnectionWebhook => StepKind::Connector,
+        A::If => StepKind::Condition,
+        A::Switch => StepKind::Switch,
+        A::Foreach => StepKind::Foreach,
+        A::Until => StepKind::Until,
+        A::Scope => StepKind::Scope,
+        A::Terminate => StepKind::Terminate,
+        A::InitializeVariable | A::SetVariable | A::IncrementVariable | A::DecrementVariable | A::AppendToArrayVariable | A::AppendToStringVariable => StepKind::Variable,
+        A::Compose | A::ParseJson | A::Query | A::Select | A::Table | A::Join | A::Expression => StepKind::Data,
+        A::Http | A::HttpWebhook | A::Response => StepKind::Http,
+        A::Workflow => StepKind::ChildFlow,
+        A::Wait | A::Unknown => StepKind::Other,
+    }
+}
+
+/// Actions in the order they can run: an action comes after every action it runs after; ties
+/// keep document order. Actions caught in a cycle or waiting on a missing action come last, in
+/// document order, so nothing disappears from the canvas (validation reports them).
+pub fn run_order(actions: &[Action]) -> Vec<&Action> {
+    let positions: HashMap<&str, usize> = actions.iter().enumerate().map(|(i, a)| (a.name.as_str(), i)).collect();
+    let waiting: Vec<Vec<usize>> = actions
         .iter()
-        .map(|n| {
-            actions[*n]
-                .get("runAfter")
-                .and_then(Value::as_object)
-                .map(|ra| ra.keys().filter_map(|k| index(k)).collect())
-                .unwrap_or_default()
-        })
+        .map(|a| a.run_after().iter().filter_map(|(k, _)| positions.get(k.as_str()).copied()).collect())
         .collect();
-    let mut placed = vec![false; names.len()];
-    let mut order = Vec::with_capacity(names.len());
-    loop {
-        let ready = (0..names.len()).find(|&i| !placed[i] && waiting[i].iter().all(|&d| placed[d]));
-        match ready {
-            Some(i) => {
-                placed[i] = true;
-                order.push(names[i]);
-            }
-            None => break,
-        }
+    let mut placed = vec![false; actions.len()];
+    let mut order = Vec::with_capacity(actions.len());
+    while let Some(i) = (0..actions.len()).find(|&i| !placed[i] && waiting[i].iter().all(|&d| placed[d])) {
+        placed[i] = true;
+        order.push(&actions[i]);
     }
-    for i in 0..names.len() {
-        if !placed[i] {
-            order.push(names[i]);
-            waiting[i].clear();
-        }
-    }
+    order.extend(actions.iter().enumerate().filter(|(i, _)| !placed[*i]).map(|(_, a)| a));
     order
-}
-
-fn optional_object<'a>(holder: &'a Value, key: &str, pointer: &str) -> Result<Option<&'a Map<String, Value>>, FlowError> {
-    match holder.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(map)) => Ok(Some(map)),
-        Some(_) => Err(FlowError::shape(format!("{pointer}/{key}"), "must be an object")),
-    }
-}
-
-fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 fn count(steps: &[StepOutline]) -> u32 {
@@ -355,7 +224,7 @@ mod tests {
         let err = outline_flow(r#"{"actions": []}"#).unwrap_err();
         assert_eq!(err, FlowError::shape("/actions", "must be an object"));
         let err = outline_flow(r#"{"properties": {"definition": {"actions": {"S": {"type":"Scope","actions": 5}}}}}"#).unwrap_err();
-        assert_eq!(err, FlowError::shape("/properties/definition/actions/S/actions", "must be an object"));
+        assert_eq!(err, FlowError::shape("/properties/definition/actions/S/actions", "must be an object of actions"));
         assert!(matches!(outline_flow("[]").unwrap_err(), FlowError::NotAFlow(_)));
         assert!(matches!(outline_flow(r#"{"name": "x"}"#).unwrap_err(), FlowError::NotAFlow(_)));
     }

@@ -1,0 +1,11 @@
+//! The typed flow model. Each node keeps its JSON object verbatim, in its original key order,
+//! with the nested action maps taken out into typed children; export puts them back in place.
+//! So import then export is lossless by construction, and edits touch only what they change.
+
+mod action;
+mod flow;
+mod trigger;
+
+pub use action::{Action, ActionKind, Branch, Slot};
+pub use flow::{DocumentShape, Flow};
+pub use trigger::{Trigger, TriggerKind};
