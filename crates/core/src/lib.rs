@@ -2,8 +2,10 @@
 
 pub mod choice;
 pub mod connection;
+pub mod edit;
 pub mod edit_error;
 pub mod error;
+pub mod export;
 pub mod model;
 pub mod outline;
 pub(crate) mod pointer;
@@ -11,7 +13,9 @@ pub mod sample;
 
 pub use choice::ConnectionChoice;
 pub use connection::RunsAs;
+pub use edit::{BranchRef, Position};
 pub use edit_error::EditError;
 pub use error::FlowError;
+pub use export::{export_flow_json, prepare_export, ExportError};
 pub use model::{Action, ActionKind, Branch, DocumentShape, Flow, Slot, Trigger, TriggerKind};
 pub use outline::{outline_flow, BranchOutline, FlowOutline, RunAfterEdge, StepKind, StepOutline};

@@ -1,10 +1,13 @@
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use ts_rs::TS;
 
 use crate::connection::DATAVERSE_APIS;
 use crate::FlowError;
 
 /// Where a branch's actions live inside its container's JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, TS, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "kind", content = "key", rename_all = "camelCase")]
 pub enum Slot {
     /// `actions`: the body of Scope, Foreach, Until, any container; the "Yes" branch of If.
     Actions,
@@ -49,6 +52,11 @@ pub struct Branch {
 impl Branch {
     pub fn new(slot: Slot) -> Self {
         Branch { slot, actions: Vec::new(), present: false }
+    }
+
+    /// The slot exists in the JSON even while the branch is empty.
+    pub(crate) fn mark_present(&mut self) {
+        self.present = true;
     }
 }
 
