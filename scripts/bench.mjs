@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark of the project, then one table of what they measured.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { TARGET_DIR, run, step } from "./lib.mjs";
 import { setup } from "./setup.mjs";
 
 setup();
+const started = Date.now();
 step("Rust benchmarks (criterion)");
 run("cargo", ["bench", "--workspace", "--bench", "*", "--", "--noplot"]);
 
@@ -16,7 +17,9 @@ function criterionResults(dir) {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const here = path.join(d, entry.name);
-      if (entry.name === "new" && existsSync(path.join(here, "estimates.json"))) {
+      const estimates = path.join(here, "estimates.json");
+      // Only what this run measured: older results of renamed benchmarks stay on disk.
+      if (entry.name === "new" && existsSync(estimates) && statSync(estimates).mtimeMs >= started) {
         const meta = JSON.parse(readFileSync(path.join(here, "benchmark.json"), "utf8"));
         const est = JSON.parse(readFileSync(path.join(here, "estimates.json"), "utf8"));
         rows.push({ name: meta.full_id, value: est.mean.point_estimate, low: est.mean.confidence_interval.lower_bound, high: est.mean.confidence_interval.upper_bound });
@@ -40,3 +43,9 @@ for (const r of rows) {
   console.log(` ${r.name.padEnd(48)}  criterion  ${human(r.value).padStart(10)}  ${human(r.low)} – ${human(r.high)}`);
 }
 if (rows.length === 0) console.log(" (no benchmark results)");
+// Pairs measured against a floor (`<group>/flowbench/<input>` vs `<group>/serde_json/<input>`).
+for (const r of rows) {
+  const m = /^(.*)\/flowbench\/(.*)$/.exec(r.name);
+  const floor = m && rows.find((f) => f.name === `${m[1]}/serde_json/${m[2]}`);
+  if (floor) console.log(` ${`${m[1]}/${m[2]}: flowbench ÷ serde_json`.padEnd(48)}  ratio      ${(r.value / floor.value).toFixed(2).padStart(9)}x`);
+}

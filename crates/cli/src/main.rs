@@ -1,8 +1,15 @@
 //! `flowbench`: the command line. Subcommands arrive with the capabilities they drive.
 
+mod error;
+mod export;
+mod files;
+mod inspect;
 mod serve;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use clap::ValueEnum;
 
 use clap::{Parser, Subcommand};
 
@@ -17,18 +24,61 @@ struct Cli {
 enum Commands {
     /// Serve the designer to a browser on this machine (browser mode).
     Serve(serve::ServeArgs),
+    /// Show a flow's trigger, its action tree, and who every connector step runs as.
+    Inspect {
+        /// A flow JSON file, a solution .zip, or an unpacked solution folder.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Write a flow or solution as flow JSON, a solution .zip, or an unpacked solution folder.
+    Export(export::ExportArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Commands::Serve(args) => serve::run(args),
+        Commands::Serve(args) => serve::run(args).map_err(|m| error::CliError::new("serve", m)),
+        Commands::Inspect { file, format } => inspect_command(&file, format),
+        Commands::Export(args) => export::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("flowbench: {message}");
+        Err(e) => {
+            eprintln!("flowbench: error[{}]: {}", e.code, e.message);
             ExitCode::FAILURE
         }
     }
+}
+
+fn inspect_command(file: &std::path::Path, format: Format) -> Result<(), error::CliError> {
+    use flowbench_core::import::{import_path, Imported};
+    let flows: Vec<(String, flowbench_core::Flow)> = match import_path(file)? {
+        Imported::Flow { flow, name, .. } => vec![(name, flow)],
+        Imported::Solution(solution) => solution
+            .flows()
+            .iter()
+            .map(|f| (f.name().unwrap_or(f.path()).to_owned(), f.flow.clone()))
+            .collect(),
+    };
+    match format {
+        Format::Text => {
+            let texts: Vec<String> = flows.iter().map(|(name, flow)| inspect::inspect_text(name, flow)).collect();
+            print!("{}", texts.join("\n"));
+        }
+        Format::Json => {
+            let outlines: Vec<serde_json::Value> = flows
+                .iter()
+                .map(|(name, flow)| serde_json::json!({ "name": name, "outline": flowbench_core::outline::outline_of(flow) }))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&outlines).expect("outlines serialise"));
+        }
+    }
+    Ok(())
 }

@@ -1,4 +1,5 @@
-//! The flow model shared by every Flowbench crate: no I/O, no Tauri.
+//! The flow model shared by every Flowbench crate. No Tauri; file I/O only in `import` and the
+//! solution package's folder functions.
 
 pub mod choice;
 pub mod connection;
@@ -6,10 +7,12 @@ pub mod edit;
 pub mod edit_error;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod model;
 pub mod outline;
 pub(crate) mod pointer;
 pub mod sample;
+pub mod solution;
 
 pub use choice::ConnectionChoice;
 pub use connection::RunsAs;

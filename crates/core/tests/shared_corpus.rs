@@ -5,27 +5,14 @@ use std::path::PathBuf;
 
 use flowbench_core::Flow;
 
+mod common;
+
 fn shared_flows() -> Option<PathBuf> {
-    let dir = std::env::var_os("FLOWBENCH_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-        .join("flows");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: {} is absent, so the real-flow corpus is not checked", dir.display());
-        None
-    }
+    common::shared_flows("the real-flow corpus is")
 }
 
 fn json_files(dir: &PathBuf) -> Vec<PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
+    common::files_with_extension(dir, "json")
 }
 
 #[test]
@@ -73,4 +60,32 @@ fn count_raw(actions: &serde_json::Value) -> usize {
             n
         })
         .sum()
+}
+
+fn shared_flow(prefix: &str) -> Option<Flow> {
+    let dir = shared_flows()?;
+    let path = json_files(&dir).into_iter().find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))?;
+    Some(Flow::parse(&std::fs::read_to_string(path).unwrap()).unwrap())
+}
+
+#[test]
+fn environment_variables_and_the_two_invoker_forms_are_read_from_real_flows() {
+    let Some(aad) = shared_flow("AddanewAADGroupandassociatedteam") else { return };
+    let env_var = aad.parameters().into_iter().find(|p| p.environment_variable.as_deref() == Some("sbax_AADGroupAdmin"));
+    assert_eq!(env_var.unwrap().name, "AAD Group Admin (sbax_AADGroupAdmin)");
+    let refs = aad.references();
+    let azuread = refs.iter().find(|r| r.api.as_deref() == Some("shared_azuread")).unwrap();
+    assert!(azuread.run_only_user && !azuread.impersonates_invoker);
+    let dataverse = refs.iter().find(|r| r.api.as_deref() == Some("shared_commondataserviceforapps")).unwrap();
+    assert!(!dataverse.run_only_user && !dataverse.impersonates_invoker, "impersonation: {{}} is off");
+
+    let Some(cascade) = shared_flow("BACoreCascadePublishingActivation") else { return };
+    assert!(cascade.references().iter().any(|r| r.impersonates_invoker));
+    let looped = cascade.all_actions().into_iter().find(|a| a.kind() == flowbench_core::ActionKind::Foreach).unwrap();
+    assert_eq!(looped.concurrency(), Some(50));
+    let Some(flowbench_core::TriggerKind::DataverseRow(row)) = cascade.trigger().map(|t| t.kind()) else {
+        panic!("a Dataverse row trigger")
+    };
+    assert_eq!(row.run_as, flowbench_core::connection::TriggerRunAs::ModifyingUser);
+    assert_eq!(row.filtering_columns.as_deref(), Some("statecode"));
 }

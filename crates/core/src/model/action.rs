@@ -270,6 +270,21 @@ impl Action {
         self.body.insert("runAfter".into(), Value::Object(map));
     }
 
+    /// `runtimeConfiguration.concurrency.repetitions` (loops run one at a time without it).
+    pub fn concurrency(&self) -> Option<u64> {
+        self.body.get("runtimeConfiguration")?.get("concurrency")?.get("repetitions")?.as_u64()
+    }
+
+    /// `inputs.retryPolicy`, verbatim.
+    pub fn retry_policy(&self) -> Option<&Value> {
+        self.body.get("inputs")?.get("retryPolicy")
+    }
+
+    /// The designer's bookkeeping id (`metadata.operationMetadataId`).
+    pub fn operation_metadata_id(&self) -> Option<&str> {
+        self.body.get("metadata")?.get("operationMetadataId")?.as_str()
+    }
+
     pub fn branch(&self, slot: &Slot) -> Option<&Branch> {
         self.branches.iter().find(|b| &b.slot == slot)
     }

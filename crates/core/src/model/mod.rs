@@ -4,8 +4,12 @@
 
 mod action;
 mod flow;
+mod parameters;
+mod references;
 mod trigger;
 
 pub use action::{Action, ActionKind, Branch, Slot};
 pub use flow::{DocumentShape, Flow};
-pub use trigger::{Trigger, TriggerKind};
+pub use parameters::Parameter;
+pub use references::ConnectionReference;
+pub use trigger::{DataverseRowTrigger, Trigger, TriggerKind};

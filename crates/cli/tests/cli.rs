@@ -1,0 +1,140 @@
+//! The `flowbench` binary as a user runs it: inspect and export, good input and bad.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use flowbench_core::sample::SAMPLE_FLOW_JSON;
+
+fn flowbench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowbench")).args(args).output().expect("flowbench runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn sample_file(dir: &Path) -> PathBuf {
+    let path = dir.join("NewContactFollowUp-2B1F0C34-5D6E-4F70-8A9B-0C1D2E3F4A5B.json");
+    std::fs::write(&path, SAMPLE_FLOW_JSON).unwrap();
+    path
+}
+
+fn shared() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/flows");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED: {} is absent", dir.display());
+        None
+    }
+}
+
+#[test]
+fn inspect_shows_the_trigger_the_tree_and_who_each_step_runs_as() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = flowbench(&["inspect", sample_file(dir.path()).to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Flow: NewContactFollowUp"), "{text}");
+    assert!(text.contains("Trigger: When_a_contact_is_added — Dataverse row Added on contact, scope Organization, run as the modifying user"), "{text}");
+    assert!(text.contains("Get_the_parent_account  [OpenApiConnection GetItem accounts] — runs as the owner of connection reference fb_DataverseService"), "{text}");
+    assert!(text.contains("Create_a_follow-up_task  [OpenApiConnection CreateRecord tasks] — runs as the modifying user"), "{text}");
+    assert!(text.contains("    Yes:\n") && text.contains("    No:\n"), "{text}");
+}
+
+#[test]
+fn inspect_json_gives_the_outline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = flowbench(&["inspect", "--format", "json", sample_file(dir.path()).to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json[0]["outline"]["stepCount"], 5);
+    assert_eq!(json[0]["outline"]["steps"][0]["runsAs"]["kind"], "connectionReference");
+}
+
+#[test]
+fn malformed_json_says_where_with_a_code_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\n  \"properties\": {\n    \"definition\": [,\n").unwrap();
+    let out = flowbench(&["inspect", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("error[flow_parse]") && err.contains("bad.json") && err.contains("line 3, column"), "{err}");
+
+    let not_flow = dir.path().join("package.json");
+    std::fs::write(&not_flow, r#"{"name": "x", "version": "1.0.0"}"#).unwrap();
+    let err = stderr(&flowbench(&["inspect", not_flow.to_str().unwrap()]));
+    assert!(err.contains("error[flow_parse]") && err.contains("not a flow"), "{err}");
+
+    let err = stderr(&flowbench(&["inspect", dir.path().join("missing.json").to_str().unwrap()]));
+    assert!(err.contains("error[io]"), "{err}");
+}
+
+#[test]
+fn a_flow_exports_to_the_same_json_and_into_a_solution_and_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample_file(dir.path());
+    let flow_out = dir.path().join("out.json");
+    let out = flowbench(&["export", input.to_str().unwrap(), "--to", "flow", flow_out.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let original: serde_json::Value = serde_json::from_str(SAMPLE_FLOW_JSON).unwrap();
+    let exported: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&flow_out).unwrap()).unwrap();
+    assert_eq!(serde_json::to_string(&exported).unwrap(), serde_json::to_string(&original).unwrap());
+
+    let zip = dir.path().join("solution.zip");
+    let out = flowbench(&["export", input.to_str().unwrap(), "--to", "solution", zip.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&flowbench(&["inspect", zip.to_str().unwrap()]));
+    assert!(text.contains("runs as the modifying user"), "{text}");
+
+    let folder = dir.path().join("unpacked");
+    let out = flowbench(&["export", zip.to_str().unwrap(), "--to", "folder", folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(folder.join("Other/Solution.xml").is_file());
+    let text = stdout(&flowbench(&["inspect", folder.to_str().unwrap()]));
+    assert!(text.contains("Get_the_parent_account"), "{text}");
+
+    // Existing output is not replaced without --force.
+    let out = flowbench(&["export", input.to_str().unwrap(), "--to", "flow", flow_out.to_str().unwrap()]);
+    assert!(stderr(&out).contains("error[exists]"));
+}
+
+#[test]
+fn export_refuses_the_invoker_under_a_recurrence_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = SAMPLE_FLOW_JSON.replace(
+        r#""When_a_contact_is_added": {"#,
+        r#""Every_day": {"type": "Recurrence", "recurrence": {"frequency": "Day", "interval": 1}}, "Old_trigger": {"#,
+    );
+    // Keep only the recurrence: drop the Dataverse trigger object by name.
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["properties"]["definition"]["triggers"].as_object_mut().unwrap().shift_remove("Old_trigger");
+    let input = dir.path().join("recurring.json");
+    std::fs::write(&input, doc.to_string()).unwrap();
+    let output = dir.path().join("out.json");
+    let out = flowbench(&["export", input.to_str().unwrap(), "--to", "flow", output.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("error[export_refused]") && err.contains("Create_a_follow-up_task") && err.contains("Every_day"), "{err}");
+    assert!(!output.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+}
+
+#[test]
+fn every_shared_flow_and_solution_inspects() {
+    let Some(dir) = shared() else { return };
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "zip")) {
+            continue;
+        }
+        let out = flowbench(&["inspect", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}: {}", path.display(), stderr(&out));
+        assert!(stdout(&out).contains("Trigger: "), "{}", path.display());
+    }
+}
