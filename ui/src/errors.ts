@@ -9,6 +9,7 @@ const HEADLINES: Record<ErrorCode, string> = {
   forbidden_origin: "The Flowbench server refused this page.",
   io: "A file could not be read or written.",
   flow_parse: "That file is not a flow Flowbench can read.",
+  solution: "That solution package cannot be opened.",
   settings: "Your settings could not be loaded or saved.",
   internal: "Something went wrong inside Flowbench.",
 };

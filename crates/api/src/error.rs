@@ -17,6 +17,8 @@ pub enum ErrorCode {
     Io,
     /// A flow document is malformed.
     FlowParse,
+    /// A solution package is malformed, unsafe or too large.
+    Solution,
     /// Settings could not be loaded or saved.
     Settings,
     /// A bug: the message says what failed.

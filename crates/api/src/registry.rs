@@ -108,6 +108,18 @@ mod tests {
         assert_eq!(err.code, ErrorCode::FlowParse);
         assert!(err.message.contains("bad.json") && err.message.contains("line 1"), "{}", err.message);
 
+        let zip = dir.path().join("solution.zip");
+        let flow = flowbench_core::Flow::parse(flowbench_core::sample::SAMPLE_FLOW_JSON).unwrap();
+        let solution =
+            flowbench_core::solution::Solution::from_flow(flow, "Follow up", "2b1f0c34-5d6e-4f70-8a9b-0c1d2e3f4a5b", "fb").unwrap();
+        std::fs::write(&zip, solution.write_zip().unwrap()).unwrap();
+        let doc = dispatch(&ctx, "open_flow_file", json!({"path": zip.to_str().unwrap()})).await.unwrap();
+        assert_eq!(doc["outline"]["trigger"]["name"], "When_a_contact_is_added");
+
+        std::fs::write(&zip, b"PK\x03\x04 not really a zip").unwrap();
+        let err = dispatch(&ctx, "open_flow_file", json!({"path": zip.to_str().unwrap()})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::Solution);
+
         let missing = dir.path().join("missing.json");
         let err = dispatch(&ctx, "open_flow_file", json!({"path": missing.to_str().unwrap()})).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::Io);

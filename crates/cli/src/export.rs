@@ -52,7 +52,7 @@ pub fn run(args: ExportArgs) -> Result<(), CliError> {
             write_text(&args.output, &export_flow_json(flow)?)
         }
         (Imported::Flow { flow, name, workflow_id }, target) => {
-            let prepared = prepare_export(&flow)?;
+            let prepared = prepare_export(&flow.into_solution_shape(&args.prefix))?;
             let id = workflow_id.unwrap_or_else(new_guid);
             let solution = Solution::from_flow(prepared, &name, &id, &args.prefix).map_err(solution_error)?;
             write_solution(&solution, target, &args.output, args.force)

@@ -138,3 +138,30 @@ fn every_shared_flow_and_solution_inspects() {
         assert!(stdout(&out).contains("Trigger: "), "{}", path.display());
     }
 }
+
+#[test]
+fn a_flow_from_the_management_api_exports_into_a_solution_in_the_solution_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("from-api.json");
+    let flow = serde_json::json!({
+        "name": "5f9a3c1e-0000-4000-8000-000000000001",
+        "type": "Microsoft.ProcessSimple/environments/flows",
+        "properties": {
+            "displayName": "Tidy contacts",
+            "connectionReferences": {"shared_commondataserviceforapps": {"connectionName": "shared-commondataser-0001",
+                "source": "Invoker", "id": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps"}},
+            "definition": {"triggers": {"manual": {"type": "Request", "kind": "Button", "inputs": {}}},
+                "actions": {"List_contacts": {"type": "OpenApiConnection", "runAfter": {}, "inputs": {"host": {
+                    "apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps",
+                    "connectionName": "shared_commondataserviceforapps", "operationId": "ListRecords"},
+                    "parameters": {"entityName": "contacts"}}}}}
+        }
+    });
+    std::fs::write(&input, flow.to_string()).unwrap();
+    let zip = dir.path().join("out.zip");
+    let out = flowbench(&["export", input.to_str().unwrap(), "--to", "solution", zip.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&flowbench(&["inspect", zip.to_str().unwrap()]));
+    assert!(text.contains("Flow: Tidy contacts"), "{text}");
+    assert!(text.contains("runs as the invoker (run-only user's connection, reference fb_commondataserviceforapps)"), "{text}");
+}

@@ -1,13 +1,12 @@
 use std::path::Path;
 
-use flowbench_core::{outline::outline_flow, sample, FlowOutline};
+use flowbench_core::import::{import_path, ImportError, Imported};
+use flowbench_core::outline::{outline_flow, outline_of};
+use flowbench_core::{sample, FlowOutline};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{ApiError, Command, Context, ErrorCode, NoArgs, SettingsPatch};
-
-/// Larger flow files are refused before reading: the platform's own limit is far below this.
-pub const MAX_FLOW_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A flow as the designer shows it.
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
@@ -45,12 +44,17 @@ impl Command for OpenFlowFile {
     type Request = OpenFlowFileRequest;
     type Response = FlowDocument;
 
+    /// A flow JSON file, or a solution (.zip or unpacked folder), whose first flow opens.
     async fn run(ctx: &Context, request: OpenFlowFileRequest) -> Result<FlowDocument, ApiError> {
-        let path = Path::new(&request.path);
-        let text = read_limited(path)?;
-        let outline = outline_flow(&text)
-            .map_err(|e| ApiError::new(ErrorCode::FlowParse, format!("{}: {e}", path.display())))?;
-        let name = outline.display_name.clone().unwrap_or_else(|| display_name_from_path(path));
+        let (name, outline) = match import_path(Path::new(&request.path)).map_err(import_error)? {
+            Imported::Flow { flow, name, .. } => (name, outline_of(&flow)),
+            Imported::Solution(solution) => {
+                let first = solution.flows().first().ok_or_else(|| {
+                    ApiError::new(ErrorCode::Solution, format!("{}: the solution holds no cloud flow", request.path))
+                })?;
+                (first.name().unwrap_or(first.path()).to_owned(), outline_of(&first.flow))
+            }
+        };
         let mut settings = ctx.host.load_settings()?;
         settings.apply(SettingsPatch { opened_file: Some(request.path.clone()), ..Default::default() });
         ctx.host.save_settings(&settings)?;
@@ -58,40 +62,11 @@ impl Command for OpenFlowFile {
     }
 }
 
-fn read_limited(path: &Path) -> Result<String, ApiError> {
-    let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display()));
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_FLOW_FILE_BYTES {
-        return Err(ApiError::new(
-            ErrorCode::Io,
-            format!("{}: {size} bytes is over the {MAX_FLOW_FILE_BYTES}-byte limit for a flow file", path.display()),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    String::from_utf8(bytes).map_err(|e| {
-        ApiError::new(ErrorCode::FlowParse, format!("{}: not UTF-8 text (byte {})", path.display(), e.utf8_error().valid_up_to()))
-    })
-}
-
-/// Solution exports are named `<Name>-<GUID>.json`: show the name.
-fn display_name_from_path(path: &Path) -> String {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("Untitled flow");
-    match stem.len().checked_sub(37) {
-        Some(cut) if stem.as_bytes()[cut] == b'-' && stem[cut + 1..].chars().all(|c| c.is_ascii_hexdigit() || c == '-') => {
-            stem[..cut].to_string()
-        }
-        _ => stem.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_a_solution_export_without_its_guid() {
-        let p = Path::new("/x/IncidentAssignment-6E5A9197-E359-EE11-BE6F-000D3A45ED19.json");
-        assert_eq!(display_name_from_path(p), "IncidentAssignment");
-        assert_eq!(display_name_from_path(Path::new("my-flow.json")), "my-flow");
-    }
+fn import_error(e: ImportError) -> ApiError {
+    let code = match &e {
+        ImportError::Io { .. } | ImportError::TooLarge { .. } => ErrorCode::Io,
+        ImportError::Flow { .. } | ImportError::NotUtf8 { .. } => ErrorCode::FlowParse,
+        ImportError::Solution { .. } => ErrorCode::Solution,
+    };
+    ApiError::new(code, e.to_string())
 }

@@ -6,6 +6,7 @@ mod action;
 mod flow;
 mod parameters;
 mod references;
+mod reshape;
 mod trigger;
 
 pub use action::{Action, ActionKind, Branch, Slot};
