@@ -31,12 +31,36 @@ struct Exporter {
 
 impl Exporter {
     fn import<T: TS + 'static + ?Sized>(&mut self) -> Result<String, ExportError> {
+        if T::output_path().is_none() {
+            // An inline type such as `Vec<X>`: export what it is made of, write it inline.
+            let mut deps = DependencyExporter { exporter: self, error: None };
+            T::visit_generics(&mut deps);
+            if let Some(e) = deps.error {
+                return Err(e);
+            }
+            return Ok(T::name(&self.cfg));
+        }
         T::export_all(&self.cfg)?;
         let name = T::ident(&self.cfg);
         let path = T::output_path().ok_or(ExportError::CannotBeExported(std::any::type_name::<T>()))?;
         let module = format!("./{}", path.with_extension("").display());
         self.imports.insert(name.clone(), module);
         Ok(name)
+    }
+}
+
+struct DependencyExporter<'a> {
+    exporter: &'a mut Exporter,
+    error: Option<ExportError>,
+}
+
+impl ts_rs::TypeVisitor for DependencyExporter<'_> {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if self.error.is_none() && T::output_path().is_some() {
+            if let Err(e) = self.exporter.import::<T>() {
+                self.error = Some(e);
+            }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::commands::{app_info::GetAppInfo, flow_file::*, settings::*};
+use crate::commands::{app_info::GetAppInfo, expressions::*, flow_file::*, settings::*};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 macro_rules! registry {
@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.
@@ -81,6 +81,17 @@ mod tests {
         let err = dispatch(&ctx(), "open_flow_file", json!({"file": 3})).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidArguments);
         assert!(err.message.contains("open_flow_file"), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn the_expression_editor_gets_the_catalogue_and_analyses() {
+        let functions = dispatch(&ctx(), "expression_catalogue", json!({})).await.unwrap();
+        let add = functions.as_array().unwrap().iter().find(|f| f["name"] == "add").unwrap();
+        assert_eq!(add["parameters"].as_array().unwrap().len(), 2);
+        assert_eq!(add["group"], "math");
+        let analysis = dispatch(&ctx(), "analyze_expression", json!({"text": "@{outputs('Get')} @{nope()}"})).await.unwrap();
+        assert_eq!(analysis["actions"][0]["name"], "Get");
+        assert_eq!(analysis["problems"][0]["kind"], "unknownFunction");
     }
 
     #[tokio::test]

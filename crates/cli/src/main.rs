@@ -2,6 +2,7 @@
 
 mod error;
 mod export;
+mod expr;
 mod files;
 mod inspect;
 mod serve;
@@ -33,10 +34,13 @@ enum Commands {
     },
     /// Write a flow or solution as flow JSON, a solution .zip, or an unpacked solution folder.
     Export(export::ExportArgs),
+    /// Evaluate expressions, or check a file of conformance cases.
+    #[command(subcommand)]
+    Expr(expr::ExprCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
         Commands::Serve(args) => serve::run(args).map_err(|m| error::CliError::new("serve", m)),
         Commands::Inspect { file, format } => inspect_command(&file, format),
         Commands::Export(args) => export::run(args),
+        Commands::Expr(command) => expr::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

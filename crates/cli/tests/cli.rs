@@ -165,3 +165,49 @@ fn a_flow_from_the_management_api_exports_into_a_solution_in_the_solution_shape(
     assert!(text.contains("Flow: Tidy contacts"), "{text}");
     assert!(text.contains("runs as the invoker (run-only user's connection, reference fb_commondataserviceforapps)"), "{text}");
 }
+
+#[test]
+fn expr_eval_reads_run_data_from_a_context_file_and_points_at_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let context = dir.path().join("context.json");
+    std::fs::write(
+        &context,
+        r#"{"actions": {"Get_contact": {"outputs": {"body": {"fullname": "Ada Lovelace"}}}},
+            "variables": {"count": 41}, "loops": [{"name": "Each", "item": {"id": 7}}]}"#,
+    )
+    .unwrap();
+    let ctx = context.to_str().unwrap();
+    let out = flowbench(&["expr", "eval", "Hi @{outputs('Get_contact')?['body/fullname']}", "--context", ctx]);
+    assert_eq!(stdout(&out).trim(), "\"Hi Ada Lovelace\"", "{}", stderr(&out));
+    let out = flowbench(&["expr", "eval", "add(variables('count'), items('Each')?['id'])", "--context", ctx]);
+    assert_eq!(stdout(&out).trim(), "48", "{}", stderr(&out));
+
+    let out = flowbench(&["expr", "eval", "@concat('a' 'b')"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("error[expression]") && err.contains("expected `,` or `)`"), "{err}");
+    assert!(err.contains("\n  @concat('a' 'b')\n              ^"), "{err}");
+}
+
+#[test]
+fn expr_check_reports_each_case_and_the_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases.json");
+    std::fs::write(
+        &cases,
+        r#"[{"id": "a", "category": "Math", "expr": "@add(1,2)", "expect": 3},
+            {"id": "b", "category": "Math", "expr": "@add(1,2)", "expect": 3.0},
+            {"id": "c", "category": "Logic", "expr": "@and()", "error": true}]"#,
+    )
+    .unwrap();
+    let out = flowbench(&["expr", "check", cases.to_str().unwrap()]);
+    assert!(!out.status.success(), "a failing case fails the command");
+    let text = stdout(&out);
+    assert!(text.contains("ok    a") && text.contains("FAIL  b: expected 3.0, got 3") && text.contains("ok    c"), "{text}");
+    assert!(text.trim_end().ends_with("2 passed, 1 failed"), "{text}");
+
+    let out = flowbench(&["expr", "check", "--format", "json", cases.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["passed"], 2);
+    assert_eq!(report["categories"]["Math"]["failed"], 1);
+}

@@ -1,8 +1,11 @@
 // Generated from crates/api/src/registry.rs by `npm run bindings`. Do not edit.
 
+import type { Analysis } from "./Analysis";
+import type { AnalyzeExpressionRequest } from "./AnalyzeExpressionRequest";
 import type { ApiError } from "./ApiError";
 import type { AppInfo } from "./AppInfo";
 import type { FlowDocument } from "./FlowDocument";
+import type { FunctionInfo } from "./FunctionInfo";
 import type { NoArgs } from "./NoArgs";
 import type { OpenFlowFileRequest } from "./OpenFlowFileRequest";
 import type { Settings } from "./Settings";
@@ -15,6 +18,8 @@ export type Commands = {
   open_flow_file: { request: OpenFlowFileRequest; response: FlowDocument };
   get_settings: { request: NoArgs; response: Settings };
   update_settings: { request: SettingsPatch; response: Settings };
+  expression_catalogue: { request: NoArgs; response: Array<FunctionInfo> };
+  analyze_expression: { request: AnalyzeExpressionRequest; response: Analysis };
 };
 
 export type CommandName = keyof Commands;
@@ -25,6 +30,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "open_flow_file",
   "get_settings",
   "update_settings",
+  "expression_catalogue",
+  "analyze_expression",
 ];
 
 export type { ApiError };

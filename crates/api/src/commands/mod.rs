@@ -1,5 +1,6 @@
 //! One file per command or close family of commands.
 
 pub mod app_info;
+pub mod expressions;
 pub mod flow_file;
 pub mod settings;
