@@ -22,7 +22,8 @@ function criterionResults(dir) {
       if (entry.name === "new" && existsSync(estimates) && statSync(estimates).mtimeMs >= started) {
         const meta = JSON.parse(readFileSync(path.join(here, "benchmark.json"), "utf8"));
         const est = JSON.parse(readFileSync(path.join(here, "estimates.json"), "utf8"));
-        rows.push({ name: meta.full_id, value: est.mean.point_estimate, low: est.mean.confidence_interval.lower_bound, high: est.mean.confidence_interval.upper_bound });
+        const bytes = meta.throughput?.Bytes;
+        rows.push({ name: meta.full_id, value: est.mean.point_estimate, low: est.mean.confidence_interval.lower_bound, high: est.mean.confidence_interval.upper_bound, bytes });
       } else visit(here);
     }
   };
@@ -40,7 +41,8 @@ function human(ns) {
 const rows = criterionResults(path.join(TARGET_DIR, "criterion"));
 console.log("\n benchmark                                         kind        mean        95% interval");
 for (const r of rows) {
-  console.log(` ${r.name.padEnd(48)}  criterion  ${human(r.value).padStart(10)}  ${human(r.low)} – ${human(r.high)}`);
+  const rate = r.bytes ? `  ${(r.bytes / (r.value / 1e9) / 1e6).toFixed(1)} MB/s` : "";
+  console.log(` ${r.name.padEnd(48)}  criterion  ${human(r.value).padStart(10)}  ${human(r.low)} – ${human(r.high)}${rate}`);
 }
 if (rows.length === 0) console.log(" (no benchmark results)");
 // Pairs measured against a floor (`<group>/flowbench/<input>` vs `<group>/serde_json/<input>`).

@@ -198,9 +198,10 @@ fn access_by_reference(expr: &Expr, env: &Env) -> Option<Result<Val, EvalError>>
             Err(e) => return Some(Err(e)),
         };
         let next = match (node, &key) {
-            (Value::Object(map), Val::String(name)) => {
-                map.get(name.as_str()).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
-            }
+            (Value::Object(_), Val::String(name)) => property(node, name).or_else(|| {
+                // The alias path `['body/name']`: every segment in turn.
+                name.contains('/').then(|| name.split('/').try_fold(node, |here, segment| property(here, segment))).flatten()
+            }),
             (Value::Array(items), Val::Int(i)) => usize::try_from(*i).ok().and_then(|i| items.get(i)),
             _ => None,
         };
@@ -210,8 +211,7 @@ fn access_by_reference(expr: &Expr, env: &Env) -> Option<Result<Val, EvalError>>
             // slow path reports the error the runtime gives.
             None if *null_safe
                 && ordered[index + 1..].iter().all(|(_, safe)| *safe)
-                && matches!((node, &key), (Value::Null, _) | (Value::Object(_), Val::String(_)) | (Value::Array(_), Val::Int(_)))
-                && !key.as_str().is_some_and(|k| k.contains('/')) =>
+                && matches!((node, &key), (Value::Null, _) | (Value::Object(_), Val::String(_)) | (Value::Array(_), Val::Int(_))) =>
             {
                 return Some(Ok(Val::Null));
             }
@@ -219,6 +219,12 @@ fn access_by_reference(expr: &Expr, env: &Env) -> Option<Result<Val, EvalError>>
         }
     }
     Some(Ok(Val::from_json(node)))
+}
+
+/// Case-insensitive property lookup on JSON; the exact-case key wins.
+fn property<'v>(node: &'v Value, name: &str) -> Option<&'v Value> {
+    let map = node.as_object()?;
+    map.get(name).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
 }
 
 /// The run data a reference call with literal arguments names, by reference.
@@ -241,5 +247,64 @@ fn reference_root<'e>(expr: &Expr, env: &'e Env) -> Option<&'e Value> {
         ("items", 1) => scope.items(literal(0)?),
         ("item", 0) => scope.item(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::{FixedClock, SequentialGuids};
+    use crate::json_scope::JsonScope;
+    use crate::parser::parse_expression;
+
+    fn slow(expr: &Expr, env: &Env) -> Result<Val, EvalError> {
+        match expr {
+            Expr::Access { target, key, null_safe, .. } => access(&slow(target, env)?, &evaluate(key, env)?, *null_safe),
+            other => evaluate(other, env),
+        }
+    }
+
+    /// The by-reference fast path gives exactly what the general path gives, or defers to it.
+    #[test]
+    fn the_fast_path_agrees_with_the_general_one() {
+        let scope: JsonScope = serde_json::from_value(serde_json::json!({
+            "trigger": {"outputs": {"body": {"Name": "Ada", "tags": ["a", "b"], "nothing": null}}},
+            "actions": {"Get": {"outputs": {"body": {"address": {"city": "Oslo"}, "list": [1, 2]}}}},
+            "variables": {"v": {"x": 1}}
+        }))
+        .unwrap();
+        let (clock, guids) = (FixedClock(std::time::UNIX_EPOCH), SequentialGuids::default());
+        let env = Env { scope: &scope, clock: &clock, guids: &guids };
+        for source in [
+            "triggerBody()?['name']",
+            "triggerBody()['NAME']",
+            "triggerBody()?['missing']",
+            "triggerBody()['missing']",
+            "triggerBody()?['missing']['deeper']",
+            "triggerBody()?['missing']?['deeper']",
+            "triggerBody()?['tags'][1]",
+            "triggerBody()?['tags'][5]",
+            "triggerBody()?['tags']?[5]",
+            "triggerBody()?['tags']['x']",
+            "triggerBody()?['nothing']?['x']",
+            "triggerBody()['nothing']['x']",
+            "outputs('Get')?['body/address/city']",
+            "outputs('Get')['body/address/town']",
+            "outputs('Get')?['body/address/town']",
+            "outputs('Get')?['body/list'][0]",
+            "body('Get').address.city",
+            "variables('v')?['X']",
+            "triggerOutputs()?['body']?['Name']",
+        ] {
+            let expr = parse_expression(source).unwrap();
+            let general = slow(&expr, &env);
+            if let Some(fast) = access_by_reference(&expr, &env) {
+                match (&fast, &general) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{source}"),
+                    (Err(_), Err(_)) => {}
+                    _ => panic!("{source}: fast {fast:?} but general {general:?}"),
+                }
+            }
+        }
     }
 }
