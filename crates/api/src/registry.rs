@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::commands::{app_info::GetAppInfo, expressions::*, flow_file::*, settings::*};
+use crate::commands::{app_info::GetAppInfo, expressions::*, flow_file::*, settings::*, validation::*};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 macro_rules! registry {
@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.
@@ -92,6 +92,16 @@ mod tests {
         let analysis = dispatch(&ctx(), "analyze_expression", json!({"text": "@{outputs('Get')} @{nope()}"})).await.unwrap();
         assert_eq!(analysis["actions"][0]["name"], "Get");
         assert_eq!(analysis["problems"][0]["kind"], "unknownFunction");
+    }
+
+    #[tokio::test]
+    async fn the_flow_being_edited_is_validated() {
+        let broken = flowbench_core::sample::SAMPLE_FLOW_JSON.replace("@{triggerOutputs()?['body/fullname']} joined", "@{nope()} joined");
+        let diagnostics = dispatch(&ctx(), "validate_flow", json!({"flowJson": broken})).await.unwrap();
+        let rules: Vec<_> = diagnostics.as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap().to_owned()).collect();
+        assert!(rules.contains(&"expression/unknown-function".to_string()), "{rules:?}");
+        let err = dispatch(&ctx(), "validate_flow", json!({"flowJson": "{"})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::FlowParse);
     }
 
     #[tokio::test]

@@ -6,6 +6,7 @@ mod expr;
 mod files;
 mod inspect;
 mod serve;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ enum Commands {
     },
     /// Write a flow or solution as flow JSON, a solution .zip, or an unpacked solution folder.
     Export(export::ExportArgs),
+    /// Check flows and solutions for what Power Automate would reject.
+    Validate(validate::ValidateArgs),
     /// Evaluate expressions, or check a file of conformance cases.
     #[command(subcommand)]
     Expr(expr::ExprCommand),
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Commands::Inspect { file, format } => inspect_command(&file, format),
         Commands::Export(args) => export::run(args),
         Commands::Expr(command) => expr::run(command),
+        Commands::Validate(args) => return ExitCode::from(validate::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -211,3 +211,55 @@ fn expr_check_reports_each_case_and_the_totals() {
     assert_eq!(report["passed"], 2);
     assert_eq!(report["categories"]["Math"]["failed"], 1);
 }
+
+fn broken_fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../validate/tests/fixtures/broken").join(name).display().to_string()
+}
+
+#[test]
+fn validate_exits_0_when_clean_1_on_errors_and_2_on_unreadable_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = flowbench(&["validate", sample_file(dir.path()).to_str().unwrap()]);
+    assert_eq!(clean.status.code(), Some(0), "{}{}", stdout(&clean), stderr(&clean));
+    assert!(stdout(&clean).contains("warning[connection/delegate-privilege]"), "{}", stdout(&clean));
+
+    let broken = broken_fixture("expression-unknown-function.json");
+    let out = flowbench(&["validate", &broken]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("error[expression/unknown-function] The template function 'frobnicate' is not defined"), "{text}");
+    assert!(text.contains("expression-unknown-function.json:"), "a line and column follow the path: {text}");
+
+    let missing = dir.path().join("missing.json");
+    let out = flowbench(&["validate", &broken, missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("error[unreadable]"));
+}
+
+#[test]
+fn validate_writes_sarif_and_junit() {
+    let broken = broken_fixture("graph-run-after-target.json");
+    let out = flowbench(&["validate", "--format", "sarif", &broken]);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "graph/run-after-target");
+    assert_eq!(result["level"], "error");
+    assert!(result["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap() > 1);
+    assert_eq!(result["locations"][0]["logicalLocations"][0]["name"], "B");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], "graph/run-after-target");
+
+    let out = flowbench(&["validate", "--format", "junit", &broken]);
+    let xml = stdout(&out);
+    assert!(xml.starts_with("<?xml") && xml.contains("<testsuites name=\"flowbench validate\" tests=\"1\" failures=\"1\">"), "{xml}");
+    assert!(xml.contains("<failure type=\"graph/run-after-target\""), "{xml}");
+}
+
+#[test]
+fn validate_checks_every_flow_of_a_solution() {
+    let Some(dir) = shared() else { return };
+    let out = flowbench(&["validate", dir.join("SecurityRoleManagement.zip").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("1 file(s): 0 error(s)"), "{}", stdout(&out));
+}

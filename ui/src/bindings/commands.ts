@@ -4,12 +4,14 @@ import type { Analysis } from "./Analysis";
 import type { AnalyzeExpressionRequest } from "./AnalyzeExpressionRequest";
 import type { ApiError } from "./ApiError";
 import type { AppInfo } from "./AppInfo";
+import type { Diagnostic } from "./Diagnostic";
 import type { FlowDocument } from "./FlowDocument";
 import type { FunctionInfo } from "./FunctionInfo";
 import type { NoArgs } from "./NoArgs";
 import type { OpenFlowFileRequest } from "./OpenFlowFileRequest";
 import type { Settings } from "./Settings";
 import type { SettingsPatch } from "./SettingsPatch";
+import type { ValidateFlowRequest } from "./ValidateFlowRequest";
 
 /** Every backend command: its request and response types. */
 export type Commands = {
@@ -20,6 +22,7 @@ export type Commands = {
   update_settings: { request: SettingsPatch; response: Settings };
   expression_catalogue: { request: NoArgs; response: Array<FunctionInfo> };
   analyze_expression: { request: AnalyzeExpressionRequest; response: Analysis };
+  validate_flow: { request: ValidateFlowRequest; response: Array<Diagnostic> };
 };
 
 export type CommandName = keyof Commands;
@@ -32,6 +35,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "update_settings",
   "expression_catalogue",
   "analyze_expression",
+  "validate_flow",
 ];
 
 export type { ApiError };

@@ -4,3 +4,4 @@ pub mod app_info;
 pub mod expressions;
 pub mod flow_file;
 pub mod settings;
+pub mod validation;

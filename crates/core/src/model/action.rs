@@ -20,7 +20,8 @@ pub enum Slot {
 }
 
 impl Slot {
-    fn path(&self) -> Vec<&str> {
+    /// The keys leading from the container's object to this branch's actions map.
+    pub fn path(&self) -> Vec<&str> {
         match self {
             Slot::Actions => vec!["actions"],
             Slot::Else => vec!["else", "actions"],

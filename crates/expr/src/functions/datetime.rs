@@ -1,3 +1,0 @@
-use super::Function;
-
-pub(super) const FUNCTIONS: &[Function] = &[];

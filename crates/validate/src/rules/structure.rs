@@ -1,0 +1,98 @@
+use flowbench_core::model::ActionKind;
+use serde_json::Value;
+
+use super::report;
+use crate::diagnostic::Diagnostic;
+use crate::index::FlowIndex;
+use crate::ValidationContext;
+
+/// Fields each type requires, as paths below the action object (`a|b`: either will do).
+fn required_fields(kind: ActionKind) -> &'static [&'static str] {
+    use ActionKind::*;
+    match kind {
+        If | Switch | Until => &["expression"],
+        Foreach => &["foreach"],
+        Terminate => &["inputs/runStatus"],
+        InitializeVariable => &["inputs/variables"],
+        SetVariable | IncrementVariable | DecrementVariable | AppendToArrayVariable | AppendToStringVariable => &["inputs/name"],
+        Compose => &["inputs"],
+        ParseJson => &["inputs/content", "inputs/schema"],
+        Query => &["inputs/from", "inputs/where"],
+        Select => &["inputs/from", "inputs/select"],
+        Table => &["inputs/from", "inputs/format"],
+        Join => &["inputs/from", "inputs/joinWith"],
+        Response => &["inputs/statusCode"],
+        Http => &["inputs/method", "inputs/uri"],
+        HttpWebhook => &["inputs/subscribe"],
+        Wait => &["inputs/interval|inputs/until"],
+        Workflow => &["inputs/host/workflowReferenceName"],
+        OpenApiConnection | OpenApiConnectionWebhook => &["inputs/host/operationId", "inputs/host/connectionName|inputs/host/connectionReferenceName"],
+        ApiConnection | ApiConnectionWebhook => &["inputs/host/connection"],
+        Expression | Unknown | Scope => &[],
+    }
+}
+
+fn present(body: &serde_json::Map<String, Value>, path: &str) -> bool {
+    path.split('|').any(|alternative| {
+        let mut parts = alternative.split('/');
+        let first = parts.next().unwrap_or_default();
+        let mut here = body.get(first);
+        for part in parts {
+            here = here.and_then(|v| v.get(part));
+        }
+        here.is_some_and(|v| !v.is_null())
+    })
+}
+
+pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>) {
+    let triggers = index.flow.triggers.len();
+    if triggers != 1 {
+        report(
+            out,
+            "structure/trigger-count",
+            index.flow_location(format!("{}/triggers", index.definition_pointer)),
+            format!("the flow has {triggers} triggers; Power Automate needs exactly one"),
+            Some(if triggers == 0 { "add a trigger" } else { "keep one trigger and delete the others" }),
+        );
+    }
+    for trigger in &index.flow.triggers {
+        if trigger.trigger_type().is_empty() {
+            report(
+                out,
+                "structure/required-field",
+                index.flow_location(format!("{}/triggers/{}", index.definition_pointer, crate::index::escape(&trigger.name))),
+                format!("the trigger `{}` has no `type`", trigger.name),
+                None,
+            );
+        }
+    }
+    for (id, node) in index.nodes.iter().enumerate() {
+        let action = node.action;
+        if action.action_type().is_empty() {
+            report(out, "structure/required-field", index.location(id, "/type"), format!("`{}` has no `type`", action.name), None);
+            continue;
+        }
+        let kind = action.kind();
+        if kind == ActionKind::Unknown {
+            report(
+                out,
+                "structure/unknown-type",
+                index.location(id, "/type"),
+                format!("`{}` has the type `{}`, which Flowbench does not know; it is kept as it is", action.name, action.action_type()),
+                None,
+            );
+        }
+        for field in required_fields(kind) {
+            if !present(action.body(), field) {
+                let shown = field.replace('/', ".").replace('|', "` or `");
+                report(
+                    out,
+                    "structure/required-field",
+                    index.location(id, ""),
+                    format!("`{}` ({}) needs `{shown}`", action.name, action.action_type()),
+                    None,
+                );
+            }
+        }
+    }
+}
