@@ -75,3 +75,12 @@ test("a page on another origin cannot call the server from the browser", async (
   );
   expect(outcome).toMatch(/^blocked/);
 });
+
+test("the problems panel lists what validation found, with its reason", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("problem-count")).toHaveText("0 errors · 1 warnings");
+  const problem = page.getByTestId("problem");
+  await expect(problem).toHaveCount(1);
+  await expect(problem).toHaveAttribute("data-rule", "connection/delegate-privilege");
+  await expect(problem).toContainText("prvActOnBehalfOfAnotherUser");
+});

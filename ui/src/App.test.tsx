@@ -30,6 +30,15 @@ const flow = {
     ],
     stepCount: 1,
   },
+  diagnostics: [
+    {
+      rule: "expression/unknown-function",
+      severity: "error",
+      message: "The template function 'nope' is not defined or not valid.",
+      hint: null,
+      location: { actionPath: ["Get_the_parent_account"], pointer: "/x", span: [1, 5] },
+    },
+  ],
 };
 
 describe("App", () => {
@@ -46,6 +55,10 @@ describe("App", () => {
     expect(await screen.findByTestId("flow-name")).toHaveProperty("textContent", "New contact follow-up");
     expect(screen.getByTestId("environment").textContent).toBe("Environment: Embedded sandbox");
     expect(screen.getByTestId("host-kind").textContent).toContain("Browser mode");
+    expect(screen.getByTestId("problem-count").textContent).toBe("1 errors · 0 warnings");
+    expect(screen.getByTestId("problem").textContent).toContain("'nope' is not defined");
+    // The error is pinned on its card too.
+    expect((await screen.findByTestId("step-problems")).textContent).toBe("1 error");
   });
 
   it("maps a failure's code to words and keeps the detail", async () => {

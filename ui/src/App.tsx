@@ -1,8 +1,10 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { type Backend, type BackendError, toBackendError } from "./backend/Backend";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { FlowDocument } from "./bindings/FlowDocument";
 import { FlowCanvas } from "./canvas/FlowCanvas";
+import { ProblemsPanel } from "./canvas/ProblemsPanel";
+import { problemsByStep } from "./problems";
 import { describeError } from "./errors";
 
 type State =
@@ -12,6 +14,9 @@ type State =
 
 export function App({ backend }: { backend: Backend }) {
   const [state, setState] = useState<State>({ status: "loading" });
+  const [focus, setFocus] = useState<{ step: string; request: number } | null>(null);
+  const diagnostics = state.status === "ready" ? state.flow.diagnostics : null;
+  const problems = useMemo(() => problemsByStep(diagnostics ?? []), [diagnostics]);
 
   useEffect(() => {
     let cancelled = false;
@@ -51,11 +56,16 @@ export function App({ backend }: { backend: Backend }) {
           {flow.name}
         </span>
         <span className="toolbar__spacer" />
+        <span className="toolbar__meta" data-testid="problem-count">
+          {flow.diagnostics.filter((d) => d.severity === "error").length} errors ·{" "}
+          {flow.diagnostics.filter((d) => d.severity === "warning").length} warnings
+        </span>
         <span className="toolbar__meta">{flow.outline.stepCount} steps</span>
       </header>
       <main className="canvas" data-testid="canvas">
-        <FlowCanvas outline={flow.outline} />
+        <FlowCanvas outline={flow.outline} problems={problems} focus={focus} />
       </main>
+      <ProblemsPanel diagnostics={flow.diagnostics} onSelect={(step) => setFocus({ step, request: Date.now() })} />
       <footer className="statusbar">
         <span data-testid="environment">Environment: {environment}</span>
         <span className="toolbar__spacer" />

@@ -159,6 +159,7 @@ impl Val {
                 }
                 out.push('}');
             }
+            Val::Null => out.push_str("null"),
             other => out.push_str(&other.to_interpolated().to_lowercase()),
         }
     }
@@ -189,7 +190,8 @@ pub fn format_float(f: f64) -> String {
     let negative = mantissa.starts_with('-');
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let sign = if negative { "-" } else { "" };
-    if !(-5..15).contains(&exp) {
+    // .NET's `G`/`R` switch to exponent notation below 1E-05 and from 10^max(digits, 15).
+    if exp < -4 || exp >= (digits.len() as i32).max(15) {
         let (first, rest) = digits.split_at(1);
         let frac = if rest.is_empty() { String::new() } else { format!(".{rest}") };
         let exp_sign = if exp < 0 { '-' } else { '+' };
@@ -263,6 +265,9 @@ mod tests {
             (0.0001, "0.0001"),
             (0.00001, "1E-05"),
             (1.8446744065119617e19, "1.8446744065119617E+19"),
+            (9007199254740992.0, "9007199254740992"),
+            (1e16, "1E+16"),
+            (-60.0, "-60"),
             (f64::INFINITY, "Infinity"),
         ] {
             assert_eq!(format_float(f), text, "{f}");

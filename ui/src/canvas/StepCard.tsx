@@ -1,6 +1,7 @@
 import { Handle, type NodeProps, Position } from "@xyflow/react";
 import type { StepKind } from "../bindings/StepKind";
 import type { StepOutline } from "../bindings/StepOutline";
+import type { StepProblems } from "../problems";
 import { runsAsLabel } from "./runsAs";
 
 const KIND_LABEL: Record<StepKind, string> = {
@@ -20,7 +21,7 @@ const KIND_LABEL: Record<StepKind, string> = {
   other: "Action",
 };
 
-export type StepNodeData = { step: StepOutline; isTrigger: boolean };
+export type StepNodeData = { step: StepOutline; isTrigger: boolean; problems?: StepProblems };
 
 /** Power Automate shows action names with underscores for spaces. */
 export function displayName(name: string): string {
@@ -28,13 +29,28 @@ export function displayName(name: string): string {
 }
 
 export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
-  const { step, isTrigger } = data;
+  const { step, isTrigger, problems } = data;
   const identity = step.runsAs ? runsAsLabel(step.runsAs) : null;
   const detail = [step.operationId, step.table].filter(Boolean).join(" · ");
   return (
-    <div className={`step-card kind-${step.kind}`} data-testid="step-card" data-step={step.name}>
+    <div
+      className={`step-card kind-${step.kind}${problems?.errors ? " has-errors" : problems?.warnings ? " has-warnings" : ""}`}
+      data-testid="step-card"
+      data-step={step.name}
+    >
       {!isTrigger && <Handle type="target" position={Position.Top} isConnectable={false} />}
-      <div className="step-card__kind">{KIND_LABEL[step.kind]}</div>
+      <div className="step-card__kind">
+        {KIND_LABEL[step.kind]}
+        {problems && (problems.errors > 0 || problems.warnings > 0) && (
+          <span
+            className={`step-card__problems${problems.errors ? " is-error" : ""}`}
+            data-testid="step-problems"
+            title={problems.messages.join("\n")}
+          >
+            {problems.errors > 0 ? `${problems.errors} error${problems.errors > 1 ? "s" : ""}` : `${problems.warnings} warning${problems.warnings > 1 ? "s" : ""}`}
+          </span>
+        )}
+      </div>
       <div className="step-card__name" title={step.name}>
         {displayName(step.name)}
       </div>

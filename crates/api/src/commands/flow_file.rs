@@ -1,21 +1,30 @@
 use std::path::Path;
 
 use flowbench_core::import::{import_path, ImportError, Imported};
-use flowbench_core::outline::{outline_flow, outline_of};
-use flowbench_core::{sample, FlowOutline};
+use flowbench_core::outline::outline_of;
+use flowbench_core::{sample, Flow, FlowOutline};
+use flowbench_validate::{validate, Diagnostic, ValidationContext};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{ApiError, Command, Context, ErrorCode, NoArgs, SettingsPatch};
 
 /// A flow as the designer shows it.
-#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[derive(Serialize, TS, Clone, Debug)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowDocument {
     pub name: String,
     /// Where it was read from; none for the built-in sample.
     pub path: Option<String>,
     pub outline: FlowOutline,
+    /// What validation found, pinned on the cards and listed in the problems panel.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FlowDocument {
+    fn of(name: String, path: Option<String>, flow: &Flow, context: &ValidationContext) -> Self {
+        FlowDocument { name, path, outline: outline_of(flow), diagnostics: validate(flow, context) }
+    }
 }
 
 pub struct GetSampleFlow;
@@ -26,8 +35,8 @@ impl Command for GetSampleFlow {
     type Response = FlowDocument;
 
     async fn run(_: &Context, _: NoArgs) -> Result<FlowDocument, ApiError> {
-        let outline = outline_flow(sample::SAMPLE_FLOW_JSON)?;
-        Ok(FlowDocument { name: sample::SAMPLE_FLOW_NAME.into(), path: None, outline })
+        let flow = Flow::parse(sample::SAMPLE_FLOW_JSON)?;
+        Ok(FlowDocument::of(sample::SAMPLE_FLOW_NAME.into(), None, &flow, &ValidationContext::default()))
     }
 }
 
@@ -46,19 +55,22 @@ impl Command for OpenFlowFile {
 
     /// A flow JSON file, or a solution (.zip or unpacked folder), whose first flow opens.
     async fn run(ctx: &Context, request: OpenFlowFileRequest) -> Result<FlowDocument, ApiError> {
-        let (name, outline) = match import_path(Path::new(&request.path)).map_err(import_error)? {
-            Imported::Flow { flow, name, .. } => (name, outline_of(&flow)),
+        let path = Some(request.path.clone());
+        let document = match import_path(Path::new(&request.path)).map_err(import_error)? {
+            Imported::Flow { flow, name, .. } => FlowDocument::of(name, path, &flow, &ValidationContext::default()),
             Imported::Solution(solution) => {
                 let first = solution.flows().first().ok_or_else(|| {
                     ApiError::new(ErrorCode::Solution, format!("{}: the solution holds no cloud flow", request.path))
                 })?;
-                (first.name().unwrap_or(first.path()).to_owned(), outline_of(&first.flow))
+                let declared = solution.connection_references().iter().map(|r| r.logical_name.clone()).collect();
+                let context = ValidationContext { declared_references: Some(declared), invoker_flow_ids: Vec::new() };
+                FlowDocument::of(first.name().unwrap_or(first.path()).to_owned(), path, &first.flow, &context)
             }
         };
         let mut settings = ctx.host.load_settings()?;
         settings.apply(SettingsPatch { opened_file: Some(request.path.clone()), ..Default::default() });
         ctx.host.save_settings(&settings)?;
-        Ok(FlowDocument { name, path: Some(request.path), outline })
+        Ok(document)
     }
 }
 

@@ -462,7 +462,7 @@ fn not_convertible(a: &Args, target: &str) -> EvalError {
         other => other.to_compact_json(),
     };
     a.error(format!(
-        "was invoked with a parameter that is not valid. Could not parse '{}' as {target}: the value cannot be converted to the target type.",
+        "was invoked with a parameter that is not valid. Could not parse {} as {target}; the value cannot be converted to the target type.",
         truncate_for_message(&shown)
     ))
 }
@@ -484,10 +484,10 @@ fn int(a: &Args) -> Result<Val, EvalError> {
         Val::Int(i) => return Ok(Val::Int(*i)),
         Val::Float(f) => *f,
         Val::Decimal(d) => d.to_string().parse().unwrap_or(f64::NAN),
-        Val::String(s) => parse_double(s, INT_STYLES, culture).ok_or_else(|| not_convertible(a, "an integer"))?,
-        _ => return Err(not_convertible(a, "an integer")),
+        Val::String(s) => parse_double(s, INT_STYLES, culture).ok_or_else(|| not_convertible(a, "int"))?,
+        _ => return Err(not_convertible(a, "int")),
     };
-    integer_of_f64(value).map(Val::Int).ok_or_else(|| not_convertible(a, "an integer"))
+    integer_of_f64(value).map(Val::Int).ok_or_else(|| not_convertible(a, "int"))
 }
 
 fn integer_of_f64(f: f64) -> Option<i64> {
@@ -504,8 +504,8 @@ fn float(a: &Args) -> Result<Val, EvalError> {
         Val::Float(f) => *f,
         Val::Int(i) => *i as f64,
         Val::Decimal(d) => d.to_string().parse().unwrap_or(f64::NAN),
-        Val::String(s) => parse_double(s, FLOAT_STYLES, culture).ok_or_else(|| not_convertible(a, "a float"))?,
-        _ => return Err(not_convertible(a, "a float")),
+        Val::String(s) => parse_double(s, FLOAT_STYLES, culture).ok_or_else(|| not_convertible(a, "float"))?,
+        _ => return Err(not_convertible(a, "float")),
     };
     Ok(Val::Float(value))
 }
@@ -517,7 +517,7 @@ fn decimal(a: &Args) -> Result<Val, EvalError> {
         Val::Int(i) => Decimal::from(*i),
         Val::Float(f) => decimal_from_f64(*f).ok_or_else(overflow)?,
         Val::String(s) => {
-            let number = parse_number(s, NUMBER_STYLES, &INVARIANT).ok_or_else(|| not_convertible(a, "a decimal"))?;
+            let number = parse_number(s, NUMBER_STYLES, &INVARIANT).ok_or_else(|| not_convertible(a, "decimal"))?;
             decimal_from_parts(number.negative, &number.digits, number.exponent).ok_or_else(overflow)?
         }
         _ => return Err(a.type_error(0, "a number or a string")),

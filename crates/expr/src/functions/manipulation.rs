@@ -79,3 +79,4 @@ mod tests {
         assert!(!names_match("ab", "a"));
     }
 }
+

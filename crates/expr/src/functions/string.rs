@@ -102,11 +102,11 @@ fn slice(a: &Args) -> Result<Val, EvalError> {
         Some(_) => from_end(a.int(2)?),
         None => len,
     };
-    if start >= len || end <= start {
+    let (start, end) = (start.max(0), end.clamp(0, len));
+    if start >= end {
         return Ok(Val::String(String::new()));
     }
-    let (start, end) = (start.max(0) as usize, end.min(len) as usize);
-    Ok(Val::String(String::from_utf16_lossy(&units[start..end])))
+    Ok(Val::String(String::from_utf16_lossy(&units[start as usize..end as usize])))
 }
 
 fn replace(a: &Args) -> Result<Val, EvalError> {
@@ -1286,12 +1286,16 @@ mod number_format {
 
         #[test]
         fn exact_digits_of_doubles() {
-            assert_eq!(exact_decimal(0.5), ("5".to_string(), -1));
-            assert_eq!(exact_decimal(2.0), ("2".to_string(), 0));
-            let (digits, exponent) = exact_decimal(0.1);
-            assert_eq!(digits, "1000000000000000055511151231257827021181583404541015625");
-            assert_eq!(exponent, -55);
-            assert_eq!(exact_decimal(5e-324).0.len(), 751);
+            let text = |d: Digits| d.digits.iter().map(|d| char::from(b'0' + d)).collect::<String>();
+            let half = Digits::of_f64_exact(0.5);
+            assert_eq!((text(half.clone()), half.scale), ("5".to_string(), 0));
+            let two = Digits::of_f64_exact(2.0);
+            assert_eq!((text(two.clone()), two.scale), ("2".to_string(), 1));
+            let tenth = Digits::of_f64_exact(0.1);
+            assert_eq!(text(tenth.clone()), "1000000000000000055511151231257827021181583404541015625");
+            assert_eq!(tenth.scale, 0);
+            assert_eq!(Digits::of_f64_exact(5e-324).digits.len(), 751);
+            assert_eq!(Digits::of_f64_exact(f64::MAX).scale, 309);
         }
 
         #[test]
@@ -1413,7 +1417,9 @@ mod tests {
         assert_eq!(int("@nthIndexOf('aaaa', 'aa', -1)"), 2);
         assert_eq!(int("@nthIndexOf('aaaa', 'aa', -2)"), 1);
         assert_eq!(int("@nthIndexOf('abc', '', 9223372036854775807)"), -1);
-        assert_eq!(int("@nthIndexOf('abc', '', -9223372036854775808)"), 0);
+        assert_eq!(int("@nthIndexOf('abc', '', -1)"), 3);
+        assert_eq!(int("@nthIndexOf('abc', '', -4)"), 0);
+        assert_eq!(int("@nthIndexOf('abc', '', -9223372036854775808)"), -1);
         assert!(eval("@nthIndexOf('abc', 'a', 0)").is_err());
         assert_eq!(eval("@startsWith('Hello', 'hE')").unwrap(), Val::Bool(true));
         assert_eq!(eval("@endsWith('Hello', 'LLO')").unwrap(), Val::Bool(true));
@@ -1424,6 +1430,8 @@ mod tests {
         assert_eq!(text("@slice('Hello World', -2)"), "ld");
         assert_eq!(text("@slice('Hello World', 3, -1)"), "lo Worl");
         assert_eq!(text("@slice('abc', -9223372036854775808, 9223372036854775807)"), "abc");
+        assert_eq!(text("@slice('abcdef', -10, -8)"), "");
+        assert_eq!(text("@slice('abcdef', 2, 2)"), "");
         assert_eq!(text("@substring('hello world', 6, 5)"), "world");
         assert!(eval("@substring('abc', 9223372036854775807, 9223372036854775807)").is_err());
         assert_eq!(text("@substring('😀x', 2)"), "x");
