@@ -17,7 +17,8 @@ pub struct Case {
     #[serde(default)]
     pub test: String,
     pub expr: String,
-    #[serde(default)]
+    /// `"expect": null` means the value must be null, so presence is kept apart from null.
+    #[serde(default, deserialize_with = "present")]
     pub expect: Option<Value>,
     /// A substring of the expected message, or `true` for any error.
     #[serde(default)]
@@ -26,6 +27,10 @@ pub struct Case {
     pub phase: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]

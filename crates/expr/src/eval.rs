@@ -32,12 +32,22 @@ pub fn evaluate_parsed(template: &Template, env: &Env) -> Result<Val, EvalError>
                 match part {
                     Part::Text(text) => out.push_str(text),
                     Part::Expr { expr, offset } => {
-                        out.push_str(&evaluate(expr, env).map_err(|e| shift(e, *offset))?.to_interpolated())
+                        let value = evaluate(expr, env).map_err(|e| shift(e, *offset))?;
+                        out.push_str(&interpolated(&value).map_err(|e| shift(e, *offset))?);
                     }
                 }
             }
             Ok(Val::String(out))
         }
+    }
+}
+
+/// Text for `@{…}`: binary content is decoded (as UTF-8), everything else as `to_interpolated`.
+fn interpolated(value: &Val) -> Result<String, EvalError> {
+    match value.content_bytes() {
+        Some(Ok(bytes)) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Some(Err(message)) => Err(EvalError::new(message)),
+        None => Ok(value.to_interpolated()),
     }
 }
 

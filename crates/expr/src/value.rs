@@ -91,6 +91,16 @@ impl Val {
         Some((map.get("$content-type")?.as_str()?, map.get("$content")?.as_str()?))
     }
 
+    /// The bytes of a binary or XML value. Whitespace inside the base64 is ignored, as .NET does.
+    pub fn content_bytes(&self) -> Option<Result<Vec<u8>, String>> {
+        let (_, content) = self.content()?;
+        let compact: String = content.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        Some(
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, compact)
+                .map_err(|e| format!("The content '{content}' is not valid base64: {e}")),
+        )
+    }
+
     pub fn content_value(content_type: &str, base64: String) -> Val {
         let mut map = IndexMap::new();
         map.insert("$content-type".to_string(), Val::String(content_type.to_string()));

@@ -335,6 +335,45 @@ mod tests {
         assert!(!same_value(&Val::String("1".into()), &Val::Int(1)));
     }
 
+    fn eval(expr: &str) -> Result<Val, EvalError> {
+        let (clock, guids) = (crate::env::FixedClock(std::time::UNIX_EPOCH), crate::env::SequentialGuids::default());
+        let env = crate::env::Env { scope: &crate::env::EmptyScope, clock: &clock, guids: &guids };
+        crate::eval::evaluate_template(expr, &env)
+    }
+
+    fn json(expr: &str) -> String {
+        eval(expr).unwrap_or_else(|e| panic!("{expr}: {e}")).to_compact_json()
+    }
+
+    #[test]
+    fn collection_functions() {
+        assert_eq!(json("@contains(createArray(1, 'a'), 1.0)"), "true");
+        assert_eq!(json("@contains(json('{\"Key\":1}'), 'Key')"), "true");
+        assert_eq!(json("@contains('abc', 'B')"), "false", "substrings are case-sensitive");
+        assert!(eval("@contains(1, 1)").is_err());
+        assert_eq!(json("@skip(createArray(1,2,3), 2)"), "[3]");
+        assert_eq!(json("@skip(createArray(1,2,3), 9223372036854775807)"), "[]");
+        assert_eq!(json("@take('😀abc', 2)"), "\"😀\"", "strings count UTF-16 units");
+        assert_eq!(json("@join(createArray(1, true, null, 1.5, json('{\"a\":[null]}')), '|')"), "\"1|True||1.5|{\\\"a\\\":[null]}\"");
+        assert_eq!(json("@first('abc')"), "\"a\"");
+        assert_eq!(json("@last('abc')"), "\"c\"");
+        assert_eq!(json("@union(createArray(1, 2), createArray(2.0, 3))"), "[1,2,3]");
+        assert_eq!(json("@intersection(json('{\"a\":1,\"b\":2}'), json('{\"b\":2,\"a\":9}'))"), "{\"b\":2}");
+    }
+
+    #[test]
+    fn sorting() {
+        assert_eq!(json("@sort(createArray(3, 1.5, 2))"), "[1.5,2,3]");
+        assert_eq!(json("@sort(createArray('b', 'B', 'a'))"), "[\"B\",\"a\",\"b\"]", "ordinal order");
+        assert_eq!(
+            json("@sort(createArray(json('{\"n\":\"x\",\"k\":2}'), json('{\"n\":\"y\",\"k\":1}')), 'K')"),
+            "[{\"n\":\"y\",\"k\":1},{\"n\":\"x\",\"k\":2}]"
+        );
+        assert!(eval("@sort(createArray(1, 'a'))").is_err());
+        assert!(eval("@sort(createArray(json('{}')), 'k')").is_err());
+        assert_eq!(json("@sort(json('[]'))"), "[]");
+    }
+
     #[test]
     fn distinct_values_keep_first_seen_order() {
         let set = DistinctValues::of([3, 1, 3, 2, 1].map(Val::Int));

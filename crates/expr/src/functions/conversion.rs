@@ -2,7 +2,6 @@
 //! `NumberStyles`, culture separators and symbols, `Double`/`Decimal` parsing rules, and the
 //! `json()` parser (duplicate keys: the last value wins, at the position of its last occurrence).
 
-use base64::Engine;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
@@ -412,8 +411,7 @@ pub(super) fn decimal_from_f64(f: f64) -> Option<Decimal> {
 
 /// The text of binary content (`{"$content-type", "$content"}`), decoded as UTF-8.
 pub(super) fn content_text(v: &Val) -> Option<String> {
-    let (_, content) = v.content()?;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(content).ok()?;
+    let bytes = v.content_bytes()?.ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -865,6 +863,29 @@ mod tests {
         assert_eq!(integer_of_f64(9_223_372_036_854_775_807.0), None);
         assert_eq!(integer_of_f64(-9_223_372_036_854_775_808.0), Some(i64::MIN));
         assert_eq!(integer_of_f64(f64::INFINITY), None);
+    }
+
+    fn eval(expr: &str) -> Result<Val, EvalError> {
+        let (clock, guids) = (crate::env::FixedClock(std::time::UNIX_EPOCH), crate::env::SequentialGuids::default());
+        let env = crate::env::Env { scope: &crate::env::EmptyScope, clock: &clock, guids: &guids };
+        crate::eval::evaluate_template(expr, &env)
+    }
+
+    #[test]
+    fn conversion_functions() {
+        assert_eq!(eval("@bool(' TRUE ')").unwrap(), Val::Bool(true));
+        assert!(eval("@bool('1')").is_err());
+        assert_eq!(eval("@int('1e3')").unwrap(), Val::Int(1000));
+        assert_eq!(eval("@int('NaN')").unwrap(), Val::Int(i64::MIN), "the runtime converts NaN so");
+        assert_eq!(eval("@float('1.234,5', 'de-DE')").unwrap(), Val::Float(1234.5));
+        assert!(eval("@float('1', 'xx-YY')").is_err());
+        assert_eq!(eval("@string(decimal('1,000.50'))").unwrap(), Val::String("1000.50".into()));
+        assert_eq!(eval("@string(decimal(0.1))").unwrap(), Val::String("0.1".into()));
+        assert_eq!(eval("@string(binary('héllo'))").unwrap(), Val::String("héllo".into()), "binary content decodes");
+        assert_eq!(eval("@string(json('[1,null]'))").unwrap(), Val::String("[1,null]".into()));
+        assert_eq!(eval("@array('a')").unwrap().to_compact_json(), r#"["a"]"#);
+        assert!(eval("@json(1)").is_err());
+        assert!(eval("@json('{')").unwrap_err().message.contains("cannot be parsed"));
     }
 
     #[test]

@@ -929,7 +929,7 @@ mod number_format {
         let len = integer.len();
         let mut out = String::with_capacity(len + len / 3 * separator.len());
         for (i, c) in integer.chars().enumerate() {
-            if i > 0 && (len - i) % 3 == 0 {
+            if i > 0 && (len - i).is_multiple_of(3) {
                 out.push_str(separator);
             }
             out.push(c);
@@ -1041,23 +1041,18 @@ mod number_format {
                     digit_count += 1;
                     last_digit = digit_count;
                 }
-                '.' => {
-                    if decimal_pos < 0 {
-                        decimal_pos = digit_count;
-                    }
-                }
-                ',' => {
-                    if digit_count > 0 && decimal_pos < 0 {
-                        if thousand_pos >= 0 {
-                            if thousand_pos == digit_count {
-                                thousand_count += 1;
-                                continue;
-                            }
-                            thousand_seps = true;
+                '.' if decimal_pos < 0 => decimal_pos = digit_count,
+                // Commas between digit placeholders group; commas right before the point scale.
+                ',' if digit_count > 0 && decimal_pos < 0 => {
+                    if thousand_pos >= 0 {
+                        if thousand_pos == digit_count {
+                            thousand_count += 1;
+                            continue;
                         }
-                        thousand_pos = digit_count;
-                        thousand_count = 1;
+                        thousand_seps = true;
                     }
+                    thousand_pos = digit_count;
+                    thousand_count = 1;
                 }
                 '%' => scale_adjust += 2,
                 '\u{2030}' => scale_adjust += 3,
@@ -1346,7 +1341,7 @@ mod number_format {
             assert_eq!(f(Val::Int(1234567890), "0,0.00"), "1,234,567,890.00");
             assert_eq!(f(Val::Int(1234567890), "#,##0"), "1,234,567,890");
             assert_eq!(f(Val::Float(0.125), "0.00"), "0.13", "custom formats round half away from zero");
-            assert_eq!(f(Val::Float(3.14159), "0.00"), "3.14");
+            assert_eq!(f(Val::Float(1.23456), "0.00"), "1.23");
             assert_eq!(f(Val::Float(3.1), "0.00##"), "3.10");
             assert_eq!(f(Val::Float(0.5), "#.##"), ".5");
             assert_eq!(f(Val::Int(0), "#.##"), "");
