@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use flowbench_core::model::{Action, DocumentShape, Flow, Slot};
+use flowbench_core::model::{Action, ActionKind, DocumentShape, Flow, Slot};
 use flowbench_expr::template::is_template;
 use flowbench_expr::{analyze_template, Analysis};
 use serde_json::Value;
@@ -12,6 +12,9 @@ use crate::diagnostic::Location;
 
 pub struct Node<'f> {
     pub action: &'f Action,
+    /// Read once: rules ask for these many times.
+    pub kind: ActionKind,
+    pub run_after: Vec<(String, Vec<String>)>,
     pub pointer: String,
     /// The containing action's node, for nested actions.
     pub parent: Option<usize>,
@@ -74,7 +77,16 @@ impl<'f> FlowIndex<'f> {
         for action in actions {
             let here = format!("{pointer}/{}", escape(&action.name));
             let id = self.nodes.len();
-            self.nodes.push(Node { action, pointer: here.clone(), parent, slot: slot.clone(), depth, scope });
+            self.nodes.push(Node {
+                action,
+                kind: action.kind(),
+                run_after: action.run_after(),
+                pointer: here.clone(),
+                parent,
+                slot: slot.clone(),
+                depth,
+                scope,
+            });
             self.scopes[scope].push(id);
             for branch in &action.branches {
                 let inner = self.scopes.len();
@@ -164,7 +176,7 @@ impl Reachability {
             }
             let direct: Vec<Vec<usize>> = scope
                 .iter()
-                .map(|&id| index.nodes[id].action.run_after().iter().filter_map(|(name, _)| index.sibling(id, name)).collect())
+                .map(|&id| index.nodes[id].run_after.iter().filter_map(|(name, _)| index.sibling(id, name)).collect())
                 .collect();
             // Kahn's order: an action after everything it waits for.
             let mut remaining: Vec<usize> = direct.iter().map(Vec::len).collect();
@@ -211,48 +223,61 @@ impl Reachability {
 
 fn collect_expressions(index: &FlowIndex) -> Vec<ExpressionSite> {
     let mut sites = Vec::new();
+    let mut path = Vec::new();
     for (id, node) in index.nodes.iter().enumerate() {
         for (key, value) in node.action.body() {
             if key != "runAfter" {
-                strings(value, &format!("/{}", escape(key)), &mut |path, text| {
+                path.push(key.as_str().into());
+                strings(value, &mut path, &mut |field_path, text| {
                     sites.push(ExpressionSite {
                         node: Some(id),
-                        pointer: format!("{}{path}", node.pointer),
-                        field_path: path.to_string(),
+                        pointer: format!("{}{field_path}", node.pointer),
+                        field_path,
                         text: text.to_string(),
                         analysis: analyze_template(text),
                     })
                 });
+                path.pop();
             }
         }
     }
+    let whole = |base: String, value: &Value, sites: &mut Vec<ExpressionSite>| {
+        strings(value, &mut Vec::new(), &mut |field_path, text| {
+            sites.push(ExpressionSite { node: None, pointer: format!("{base}{field_path}"), field_path, text: text.to_string(), analysis: analyze_template(text) })
+        });
+    };
     for trigger in &index.flow.triggers {
         let base = format!("{}/triggers/{}", index.definition_pointer, escape(&trigger.name));
-        strings(&Value::Object(trigger.body().clone()), "", &mut |path, text| {
-            sites.push(ExpressionSite { node: None, pointer: format!("{base}{path}"), field_path: path.to_string(), text: text.to_string(), analysis: analyze_template(text) })
-        });
+        for (key, value) in trigger.body() {
+            whole(format!("{base}/{}", escape(key)), value, &mut sites);
+        }
     }
     if let Some(outputs) = index.flow.definition().get("outputs") {
-        let base = format!("{}/outputs", index.definition_pointer);
-        strings(outputs, "", &mut |path, text| {
-            sites.push(ExpressionSite { node: None, pointer: format!("{base}{path}"), field_path: path.to_string(), text: text.to_string(), analysis: analyze_template(text) })
-        });
+        whole(format!("{}/outputs", index.definition_pointer), outputs, &mut sites);
     }
     sites
 }
 
-/// Calls `visit` with the pointer (relative to `value`) and text of every expression string.
-fn strings(value: &Value, path: &str, visit: &mut impl FnMut(&str, &str)) {
+/// Calls `visit` with the pointer (built from `path`, only when needed) and the text of every
+/// string holding an expression.
+fn strings<'v>(value: &'v Value, path: &mut Vec<std::borrow::Cow<'v, str>>, visit: &mut impl FnMut(String, &str)) {
     match value {
-        Value::String(s) if is_template(s) => visit(path, s),
+        Value::String(s) if is_template(s) => {
+            let pointer: String = path.iter().map(|p| format!("/{}", escape(p))).collect();
+            visit(pointer, s)
+        }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                strings(item, &format!("{path}/{i}"), visit);
+                path.push(i.to_string().into());
+                strings(item, path, visit);
+                path.pop();
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                strings(v, &format!("{path}/{}", escape(k)), visit);
+                path.push(k.as_str().into());
+                strings(v, path, visit);
+                path.pop();
             }
         }
         _ => {}

@@ -129,7 +129,12 @@ impl ActionKind {
             ("Workflow", Workflow),
             ("Expression", Expression),
         ];
-        TABLE.iter().find(|(name, _)| name.eq_ignore_ascii_case(action_type)).map_or(Unknown, |(_, k)| *k)
+        // Exported flows spell types exactly; the case-insensitive scan is the fallback.
+        TABLE
+            .iter()
+            .find(|(name, _)| *name == action_type)
+            .or_else(|| TABLE.iter().find(|(name, _)| name.eq_ignore_ascii_case(action_type)))
+            .map_or(Unknown, |(_, k)| *k)
     }
 
     pub fn is_connector(self) -> bool {

@@ -17,7 +17,7 @@ pub fn check(index: &FlowIndex, context: &ValidationContext, out: &mut Vec<Diagn
     let mut dataverse_invoker = false;
     for (id, node) in index.nodes.iter().enumerate() {
         let action = node.action;
-        if action.kind() == ActionKind::Workflow {
+        if node.kind == ActionKind::Workflow {
             let child = action.body().get("inputs").and_then(|i| i.get("host")).and_then(|h| h.get("workflowReferenceName")).and_then(Value::as_str);
             if let Some(child) = child.filter(|c| context.invoker_flow_ids.iter().any(|i| i.eq_ignore_ascii_case(c))) {
                 report(
@@ -30,7 +30,7 @@ pub fn check(index: &FlowIndex, context: &ValidationContext, out: &mut Vec<Diagn
             }
         }
         let Some(key) = action.connection_name() else { continue };
-        if !action.kind().is_connector() || flow.shape() == DocumentShape::Definition {
+        if !node.kind.is_connector() || flow.shape() == DocumentShape::Definition {
             continue;
         }
         let Some(entry) = references.and_then(|r| r.get(key)) else {

@@ -25,6 +25,9 @@ fn required_parameters(operation: &str) -> &'static [&'static str] {
 
 /// The literal parts of a value, with each expression replaced by `placeholder`.
 fn literal_form(text: &str, placeholder: &str) -> Option<String> {
+    if !text.contains('@') {
+        return Some(text.to_string());
+    }
     let segments = split_template(text).ok()?;
     Some(
         segments

@@ -28,7 +28,7 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
             continue;
         };
         let here = &index.nodes[x];
-        let in_own_condition = here.action.kind() == ActionKind::Until && site.field_path == "/expression";
+        let in_own_condition = here.kind == ActionKind::Until && site.field_path == "/expression";
         for r in &site.analysis.actions {
             let Some(&y) = index.by_name.get(r.name.as_str()).and_then(|ids| ids.first()) else {
                 report(out, "expression/unknown-action", at(r.span), format!("there is no action named `{}`", r.name), None);
@@ -38,7 +38,7 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
             if function == "items" || function == "iterationindexes" {
                 let wanted = if function == "items" { ActionKind::Foreach } else { ActionKind::Until };
                 let encloses = index.ancestors(x).contains(&y);
-                if !encloses || index.nodes[y].action.kind() != wanted {
+                if !encloses || index.nodes[y].kind != wanted {
                     report(
                         out,
                         "expression/items-not-enclosing",
@@ -62,9 +62,9 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
             }
         }
         if !site.analysis.item_uses.is_empty() {
-            let array_operation = matches!(here.action.kind(), ActionKind::Query | ActionKind::Select | ActionKind::Table);
-            let in_loop = index.ancestors(x).iter().any(|&a| index.nodes[a].action.kind() == ActionKind::Foreach);
-            let loop_header = here.action.kind() == ActionKind::Foreach && site.field_path == "/foreach";
+            let array_operation = matches!(here.kind, ActionKind::Query | ActionKind::Select | ActionKind::Table);
+            let in_loop = index.ancestors(x).iter().any(|&a| index.nodes[a].kind == ActionKind::Foreach);
+            let loop_header = here.kind == ActionKind::Foreach && site.field_path == "/foreach";
             if !(array_operation || in_loop) || (loop_header && !in_loop) {
                 for &span in &site.analysis.item_uses {
                     report(out, "expression/item-outside-loop", at(span), "item() has no enclosing Apply to each or array operation", None);

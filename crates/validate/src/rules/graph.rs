@@ -9,11 +9,11 @@ const STATUSES: [&str; 4] = ["Succeeded", "Failed", "Skipped", "TimedOut"];
 
 pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>) {
     for (id, node) in index.nodes.iter().enumerate() {
-        for (target, statuses) in node.action.run_after() {
+        for (target, statuses) in &node.run_after {
             let here = index.location(id, &format!("/runAfter/{}", escape(&target)));
             match index.sibling(id, &target) {
                 Some(t) if t == id => report(out, "graph/cycle", here.clone(), format!("`{}` runs after itself", node.action.name), None),
-                Some(t) if index.nodes[t].action.kind() == ActionKind::Terminate => report(
+                Some(t) if index.nodes[t].kind == ActionKind::Terminate => report(
                     out,
                     "graph/never-runs",
                     here.clone(),
@@ -39,7 +39,7 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
             if statuses.is_empty() {
                 report(out, "graph/run-after-status", here.clone(), format!("`{}` runs after `{target}` with no status", node.action.name), Some("use Succeeded, Failed, Skipped or TimedOut"));
             }
-            for status in &statuses {
+            for status in statuses {
                 if !STATUSES.iter().any(|s| s.eq_ignore_ascii_case(status)) {
                     report(
                         out,
@@ -51,7 +51,7 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
                 }
             }
         }
-        let self_loop = node.action.run_after().iter().any(|(t, _)| t == &node.action.name);
+        let self_loop = node.run_after.iter().any(|(t, _)| t == &node.action.name);
         if index.reach.in_cycle[id] && !self_loop {
             report(
                 out,

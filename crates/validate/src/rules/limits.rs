@@ -35,13 +35,13 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
                 None,
             );
         }
-        if action.kind() == ActionKind::Switch {
+        if node.kind == ActionKind::Switch {
             let cases = action.body().get("cases").and_then(Value::as_object).map_or(0, |c| c.len());
             if cases > MAX_SWITCH_CASES {
                 report(out, "limits/switch-cases", index.location(id, "/cases"), format!("`{}` has {cases} cases; Power Automate allows {MAX_SWITCH_CASES}", action.name), None);
             }
         }
-        if action.kind() == ActionKind::InitializeVariable {
+        if node.kind == ActionKind::InitializeVariable {
             variables += action.body().get("inputs").and_then(|i| i.get("variables")).and_then(Value::as_array).map_or(0, Vec::len);
         }
         let chars = action.name.chars().count();

@@ -72,7 +72,7 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
             report(out, "structure/required-field", index.location(id, "/type"), format!("`{}` has no `type`", action.name), None);
             continue;
         }
-        let kind = action.kind();
+        let kind = node.kind;
         if kind == ActionKind::Unknown {
             report(
                 out,

@@ -12,7 +12,7 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
     // name (lower case) -> (initializing node, declared type)
     let mut declared: HashMap<String, (usize, String)> = HashMap::new();
     for (id, node) in index.nodes.iter().enumerate() {
-        if node.action.kind() != ActionKind::InitializeVariable {
+        if node.kind != ActionKind::InitializeVariable {
             continue;
         }
         if node.depth > 0 {
@@ -43,7 +43,7 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
         }
     }
     for (id, node) in index.nodes.iter().enumerate() {
-        let kind = node.action.kind();
+        let kind = node.kind;
         let operates = matches!(
             kind,
             ActionKind::SetVariable | ActionKind::IncrementVariable | ActionKind::DecrementVariable | ActionKind::AppendToArrayVariable | ActionKind::AppendToStringVariable
