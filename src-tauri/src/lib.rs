@@ -22,6 +22,7 @@ async fn call(
 pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let host = store_host::StoreHost::open(app.handle())?;
             let settings = flowbench_api::Host::load_settings(&host).unwrap_or_default();

@@ -84,3 +84,29 @@ test("the problems panel lists what validation found, with its reason", async ({
   await expect(problem).toHaveAttribute("data-rule", "connection/delegate-privilege");
   await expect(problem).toContainText("prvActOnBehalfOfAnotherUser");
 });
+
+const fixture = (name: string) =>
+  new URL(`../../crates/validate/tests/fixtures/broken/${name}`, import.meta.url).pathname;
+
+test("opening a broken flow pins its errors on the card, and it joins the recent files", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(fixture("expression-unknown-function.json")));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("expression-unknown-function");
+  await expect(page.getByTestId("problem-count")).toHaveText("1 errors · 0 warnings");
+  const card = page.locator('[data-step="Bad"]');
+  await expect(card.getByTestId("step-problems")).toHaveText("1 error");
+  await expect(page.getByTestId("problem")).toContainText("'frobnicate' is not defined");
+  await expect(page.getByTestId("recent").locator("option")).toContainText([fixture("expression-unknown-function.json")]);
+});
+
+test("a path that cannot be opened says why and keeps the flow on screen", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept("/nowhere/missing-flow.json"));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("open-error")).toHaveAttribute("data-code", "io");
+  await expect(page.getByTestId("open-error")).toContainText("missing-flow.json");
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+});

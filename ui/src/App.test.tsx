@@ -10,6 +10,9 @@ afterEach(cleanup);
 function tableBackend(answers: Partial<Record<CommandName, unknown>>): Backend {
   return {
     kind: "browser",
+    async pickFlowPath() {
+      return null;
+    },
     async call(name) {
       const answer = answers[name];
       if (answer instanceof BackendError) throw answer;

@@ -1,20 +1,21 @@
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { type Backend, type BackendError, toBackendError } from "./backend/Backend";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { FlowDocument } from "./bindings/FlowDocument";
 import { FlowCanvas } from "./canvas/FlowCanvas";
 import { ProblemsPanel } from "./canvas/ProblemsPanel";
-import { problemsByStep } from "./problems";
 import { describeError } from "./errors";
+import { problemsByStep } from "./problems";
 
 type State =
   | { status: "loading" }
-  | { status: "ready"; info: AppInfo; flow: FlowDocument; environment: string }
+  | { status: "ready"; info: AppInfo; flow: FlowDocument; environment: string; recentFiles: string[] }
   | { status: "failed"; error: BackendError };
 
 export function App({ backend }: { backend: Backend }) {
   const [state, setState] = useState<State>({ status: "loading" });
   const [focus, setFocus] = useState<{ step: string; request: number } | null>(null);
+  const [openError, setOpenError] = useState<BackendError | null>(null);
   const diagnostics = state.status === "ready" ? state.flow.diagnostics : null;
   const problems = useMemo(() => problemsByStep(diagnostics ?? []), [diagnostics]);
 
@@ -27,7 +28,14 @@ export function App({ backend }: { backend: Backend }) {
           backend.call("sample_flow", {}),
           backend.call("get_settings", {}),
         ]);
-        if (!cancelled) setState({ status: "ready", info, flow, environment: settings.lastEnvironment ?? "Embedded sandbox" });
+        if (!cancelled)
+          setState({
+            status: "ready",
+            info,
+            flow,
+            environment: settings.lastEnvironment ?? "Embedded sandbox",
+            recentFiles: settings.recentFiles,
+          });
       } catch (error) {
         if (!cancelled) setState({ status: "failed", error: toBackendError(error) });
       }
@@ -36,6 +44,22 @@ export function App({ backend }: { backend: Backend }) {
       cancelled = true;
     };
   }, [backend]);
+
+  const openPath = useCallback(
+    async (path: string | null) => {
+      if (!path) return;
+      try {
+        const flow = await backend.call("open_flow_file", { path });
+        const settings = await backend.call("get_settings", {});
+        setOpenError(null);
+        setFocus(null);
+        setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: settings.recentFiles } : s));
+      } catch (error) {
+        setOpenError(toBackendError(error));
+      }
+    },
+    [backend],
+  );
 
   if (state.status === "loading") return <div className="splash">Loading Flowbench…</div>;
   if (state.status === "failed") {
@@ -47,12 +71,31 @@ export function App({ backend }: { backend: Backend }) {
       </div>
     );
   }
-  const { info, flow, environment } = state;
+  const { info, flow, environment, recentFiles } = state;
   return (
     <div className="app">
       <header className="toolbar">
         <span className="toolbar__brand">Flowbench</span>
-        <span className="toolbar__flow" data-testid="flow-name">
+        <button type="button" className="toolbar__button" data-testid="open" onClick={async () => openPath(await backend.pickFlowPath())}>
+          Open…
+        </button>
+        {recentFiles.length > 0 && (
+          <select
+            className="toolbar__recent"
+            data-testid="recent"
+            value=""
+            onChange={(e) => void openPath(e.target.value || null)}
+            aria-label="Recent files"
+          >
+            <option value="">Recent</option>
+            {recentFiles.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        )}
+        <span className="toolbar__flow" data-testid="flow-name" title={flow.path ?? undefined}>
           {flow.name}
         </span>
         <span className="toolbar__spacer" />
@@ -62,6 +105,17 @@ export function App({ backend }: { backend: Backend }) {
         </span>
         <span className="toolbar__meta">{flow.outline.stepCount} steps</span>
       </header>
+      {/* Always present, so the grid rows stay in place when there is nothing to say. */}
+      <div className="banner-slot">
+        {openError && (
+          <div className="banner banner--error" role="alert" data-testid="open-error" data-code={openError.code}>
+            <strong>{describeError(openError).headline}</strong> {openError.message}
+            <button type="button" onClick={() => setOpenError(null)} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        )}
+      </div>
       <main className="canvas" data-testid="canvas">
         <FlowCanvas outline={flow.outline} problems={problems} focus={focus} />
       </main>

@@ -8,6 +8,8 @@ export type Response<N extends CommandName> = Commands[N]["response"];
 export interface Backend {
   readonly kind: "desktop" | "browser";
   call<N extends CommandName>(name: N, request: Request<N>): Promise<Response<N>>;
+  /** Asks the user for a flow file, solution .zip or folder; null when they cancel. */
+  pickFlowPath(): Promise<string | null>;
 }
 
 /** A command's failure, carrying the backend's stable code. */

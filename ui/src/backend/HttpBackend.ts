@@ -10,7 +10,14 @@ export class HttpBackend implements Backend {
   constructor(
     private readonly secret: string | null,
     private readonly fetcher: Fetch = (input, init) => fetch(input, init),
+    private readonly ask: (question: string) => string | null = (q) => window.prompt(q),
   ) {}
+
+  /** A browser cannot hand a page a file's path: ask for it (the server reads it). */
+  async pickFlowPath(): Promise<string | null> {
+    const answer = this.ask("Path of a flow JSON file, a solution .zip or an unpacked solution folder:");
+    return answer && answer.trim() ? answer.trim() : null;
+  }
 
   async call<N extends CommandName>(name: N, request: Request<N>): Promise<Response<N>> {
     if (!this.secret) {

@@ -1,4 +1,5 @@
 import { invoke } from "@tauri-apps/api/core";
+import { open } from "@tauri-apps/plugin-dialog";
 import type { CommandName } from "../bindings/commands";
 import { type Backend, type Request, type Response, toBackendError } from "./Backend";
 
@@ -12,5 +13,15 @@ export class TauriBackend implements Backend {
     } catch (error) {
       throw toBackendError(error);
     }
+  }
+
+  async pickFlowPath(): Promise<string | null> {
+    const picked = await open({
+      title: "Open a flow or a solution",
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Flows and solutions", extensions: ["json", "zip"] }],
+    });
+    return typeof picked === "string" ? picked : null;
   }
 }
