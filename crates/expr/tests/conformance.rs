@@ -52,4 +52,5 @@ fn conformance_with_the_shared_cases() {
     let stale: Vec<&String> = known.keys().filter(|id| !failures.contains_key(id.as_str())).collect();
     assert!(unlisted.is_empty(), "failures not in known-differences.json:\n{}", unlisted.join("\n"));
     assert!(stale.is_empty(), "known-differences.json lists cases that now pass: {stale:?}");
+    assert!(report.pass_rate() >= 0.98, "the pass rate fell to {:.1}%, below 98%", 100.0 * report.pass_rate());
 }
