@@ -12,9 +12,8 @@ pub fn normalize(text: &str) -> Result<String, String> {
     if let Some(date) = parse_date_only(text) {
         return Ok(format(PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_utc()));
     }
-    let parsed = OffsetDateTime::parse(text, &Rfc3339).map_err(|e| {
-        format!("'{text}' is not a date-time ({e}); write it like 2024-05-01T13:45:00Z or 2024-05-01")
-    })?;
+    let parsed = OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|e| format!("'{text}' is not a date-time ({e}); write it like 2024-05-01T13:45:00Z or 2024-05-01"))?;
     Ok(format(parsed))
 }
 

@@ -38,7 +38,7 @@ impl Guid {
                 continue;
             }
             let value = (c as char).to_digit(16).ok_or_else(err)? as u8;
-            bytes[nibbles / 2] |= if nibbles % 2 == 0 { value << 4 } else { value };
+            bytes[nibbles / 2] |= if nibbles.is_multiple_of(2) { value << 4 } else { value };
             nibbles += 1;
         }
         Ok(Guid(bytes))
@@ -101,7 +101,12 @@ mod tests {
 
     #[test]
     fn rejects_wrong_shapes() {
-        for bad in ["", "0a1b2c3d4e5f60718293a4b5c6d7e8f9", "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8fZ", "{0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9}"] {
+        for bad in [
+            "",
+            "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+            "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8fZ",
+            "{0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9}",
+        ] {
             assert!(Guid::parse(bad).is_err(), "{bad}");
         }
     }

@@ -176,8 +176,16 @@ pub enum Right {
 }
 
 impl Right {
-    pub const ALL: [Right; 8] =
-        [Right::Create, Right::Read, Right::Write, Right::Delete, Right::Append, Right::AppendTo, Right::Assign, Right::Share];
+    pub const ALL: [Right; 8] = [
+        Right::Create,
+        Right::Read,
+        Right::Write,
+        Right::Delete,
+        Right::Append,
+        Right::AppendTo,
+        Right::Assign,
+        Right::Share,
+    ];
 
     pub fn verb(self) -> &'static str {
         match self {

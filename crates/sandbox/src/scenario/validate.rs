@@ -44,7 +44,9 @@ impl Problems {
 /// The store also relies on this to keep its own tables (`_sandbox_…`) apart.
 pub(crate) fn is_logical_name(name: &str) -> bool {
     let mut chars = name.chars();
-    matches!(chars.next(), Some('a'..='z')) && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_')) && name.len() <= 64
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+        && name.len() <= 64
 }
 
 fn is_schema_name(name: &str) -> bool {
@@ -61,8 +63,11 @@ fn is_persona_name(name: &str) -> bool {
         && name.len() <= 64
 }
 
-/// The columns the sandbox's security model reads from its security tables.
-const SECURITY_TABLES: [(&str, &str, &[(&str, ColumnType, Option<&str>)]); 3] = [
+/// A column the security model reads: name, type and (for lookups) the target table.
+type RequiredColumn = (&'static str, ColumnType, Option<&'static str>);
+
+/// The security tables, their primary ids and the columns the security model reads.
+const SECURITY_TABLES: [(&str, &str, &[RequiredColumn]); 3] = [
     (
         "systemuser",
         "systemuserid",
@@ -73,7 +78,11 @@ const SECURITY_TABLES: [(&str, &str, &[(&str, ColumnType, Option<&str>)]); 3] = 
             ("businessunitid", ColumnType::Lookup, Some("businessunit")),
         ],
     ),
-    ("team", "teamid", &[("name", ColumnType::String, None), ("businessunitid", ColumnType::Lookup, Some("businessunit"))]),
+    (
+        "team",
+        "teamid",
+        &[("name", ColumnType::String, None), ("businessunitid", ColumnType::Lookup, Some("businessunit"))],
+    ),
     (
         "businessunit",
         "businessunitid",
@@ -110,41 +119,77 @@ fn check_tables(scenario: &Scenario, problems: &mut Problems) {
         problems.add("tables", "a scenario needs at least the security tables systemuser, team and businessunit");
     }
     for (index, table) in scenario.tables.iter().enumerate() {
-        let at = format!("tables[{}]", if table.logical_name.is_empty() { index.to_string() } else { table.logical_name.clone() });
+        let at = format!(
+            "tables[{}]",
+            if table.logical_name.is_empty() { index.to_string() } else { table.logical_name.clone() }
+        );
         if !is_logical_name(&table.logical_name) {
-            problems.add(&at, format!("logicalName '{}' must be lowercase letters, digits and '_', starting with a letter", table.logical_name));
+            problems.add(
+                &at,
+                format!(
+                    "logicalName '{}' must be lowercase letters, digits and '_', starting with a letter",
+                    table.logical_name
+                ),
+            );
         }
         if !seen_logical.insert(table.logical_name.as_str()) {
             problems.add(&at, format!("a second table is named '{}'", table.logical_name));
         }
         if !is_logical_name(&table.entity_set_name) {
-            problems.add(format!("{at}.entitySetName"), format!("'{}' must be lowercase letters, digits and '_'", table.entity_set_name));
+            problems.add(
+                format!("{at}.entitySetName"),
+                format!("'{}' must be lowercase letters, digits and '_'", table.entity_set_name),
+            );
         }
         if !seen_sets.insert(table.entity_set_name.as_str()) {
-            problems.add(format!("{at}.entitySetName"), format!("'{}' is already the entity set of another table", table.entity_set_name));
+            problems.add(
+                format!("{at}.entitySetName"),
+                format!("'{}' is already the entity set of another table", table.entity_set_name),
+            );
         }
         if !is_schema_name(&table.schema_name) {
-            problems.add(format!("{at}.schemaName"), format!("'{}' must be letters, digits and '_', starting with a letter", table.schema_name));
+            problems.add(
+                format!("{at}.schemaName"),
+                format!("'{}' must be letters, digits and '_', starting with a letter", table.schema_name),
+            );
         }
         if !seen_schema.insert(table.schema_name.to_ascii_lowercase()) {
-            problems.add(format!("{at}.schemaName"), format!("'{}' is already the schema name of another table (privilege names would clash)", table.schema_name));
+            problems.add(
+                format!("{at}.schemaName"),
+                format!(
+                    "'{}' is already the schema name of another table (privilege names would clash)",
+                    table.schema_name
+                ),
+            );
         }
         if let Some(otc) = table.object_type_code {
             if otc <= 0 {
                 problems.add(format!("{at}.objectTypeCode"), "must be a positive number");
             }
             if !seen_otc.insert(otc) {
-                problems.add(format!("{at}.objectTypeCode"), format!("{otc} is already the object type code of another table"));
+                problems.add(
+                    format!("{at}.objectTypeCode"),
+                    format!("{otc} is already the object type code of another table"),
+                );
             }
         }
         if !is_logical_name(&table.primary_id_column) {
-            problems.add(format!("{at}.primaryIdColumn"), format!("'{}' is not a valid column name", table.primary_id_column));
+            problems.add(
+                format!("{at}.primaryIdColumn"),
+                format!("'{}' is not a valid column name", table.primary_id_column),
+            );
         }
         check_columns(table, &at, &table_names, problems);
         match table.columns.iter().find(|c| c.name == table.primary_name_column) {
             Some(c) if c.column_type == ColumnType::String => {}
-            Some(_) => problems.add(format!("{at}.primaryNameColumn"), format!("'{}' must be a string column", table.primary_name_column)),
-            None => problems.add(format!("{at}.primaryNameColumn"), format!("'{}' is not one of the table's columns", table.primary_name_column)),
+            Some(_) => problems.add(
+                format!("{at}.primaryNameColumn"),
+                format!("'{}' must be a string column", table.primary_name_column),
+            ),
+            None => problems.add(
+                format!("{at}.primaryNameColumn"),
+                format!("'{}' is not one of the table's columns", table.primary_name_column),
+            ),
         }
     }
 }
@@ -153,9 +198,15 @@ fn check_columns(table: &TableDef, table_at: &str, table_names: &HashSet<&str>, 
     let mut seen = HashSet::new();
     let mut navigation_names: HashMap<String, String> = HashMap::new();
     for (index, column) in table.columns.iter().enumerate() {
-        let at = format!("{table_at}.columns[{}]", if column.name.is_empty() { index.to_string() } else { column.name.clone() });
+        let at = format!(
+            "{table_at}.columns[{}]",
+            if column.name.is_empty() { index.to_string() } else { column.name.clone() }
+        );
         if !is_logical_name(&column.name) {
-            problems.add(&at, format!("'{}' must be lowercase letters, digits and '_', starting with a letter", column.name));
+            problems.add(
+                &at,
+                format!("'{}' must be lowercase letters, digits and '_', starting with a letter", column.name),
+            );
         }
         if !seen.insert(column.name.as_str()) {
             problems.add(&at, "a second column has this name");
@@ -183,7 +234,9 @@ fn check_column_fields(column: &ColumnDef, at: &str, table_names: &HashSet<&str>
     let kind = column.column_type;
     let is_text = matches!(kind, ColumnType::String | ColumnType::Memo);
     match (column.max_length, is_text) {
-        (Some(_), false) => problems.add(format!("{at}.maxLength"), "maxLength applies to string and memo columns only"),
+        (Some(_), false) => {
+            problems.add(format!("{at}.maxLength"), "maxLength applies to string and memo columns only")
+        }
         (Some(0), true) => problems.add(format!("{at}.maxLength"), "must be at least 1"),
         (Some(n), true) if n > 1_048_576 => problems.add(format!("{at}.maxLength"), "must be at most 1048576"),
         _ => {}
@@ -200,7 +253,8 @@ fn check_column_fields(column: &ColumnDef, at: &str, table_names: &HashSet<&str>
                 }
             }
         }
-        (None, ColumnType::Choice) => problems.add(format!("{at}.options"), "a choice column needs its options ([{\"value\": 1, \"label\": \"…\"}])"),
+        (None, ColumnType::Choice) => problems
+            .add(format!("{at}.options"), "a choice column needs its options ([{\"value\": 1, \"label\": \"…\"}])"),
         (Some(_), _) => problems.add(format!("{at}.options"), "options apply to choice columns only"),
         (None, _) => {}
     }
@@ -217,15 +271,23 @@ fn check_column_fields(column: &ColumnDef, at: &str, table_names: &HashSet<&str>
             if let Some(navs) = &column.navigation_properties {
                 for (target, nav) in navs {
                     if !targets.contains(target) {
-                        problems.add(format!("{at}.navigationProperties"), format!("'{target}' is not one of the lookup's targets"));
+                        problems.add(
+                            format!("{at}.navigationProperties"),
+                            format!("'{target}' is not one of the lookup's targets"),
+                        );
                     }
                     if !is_schema_name(nav) {
-                        problems.add(format!("{at}.navigationProperties"), format!("'{nav}' is not a valid navigation property name"));
+                        problems.add(
+                            format!("{at}.navigationProperties"),
+                            format!("'{nav}' is not a valid navigation property name"),
+                        );
                     }
                 }
             }
         }
-        (None, ColumnType::Lookup) => problems.add(format!("{at}.targets"), "a lookup needs its target tables ([\"account\"])"),
+        (None, ColumnType::Lookup) => {
+            problems.add(format!("{at}.targets"), "a lookup needs its target tables ([\"account\"])")
+        }
         (Some(_), _) => problems.add(format!("{at}.targets"), "targets apply to lookup columns only"),
         (None, _) => {}
     }
@@ -251,7 +313,10 @@ fn check_security_tables(scenario: &Scenario, problems: &mut Problems) {
             problems.add(format!("{at}.primaryIdColumn"), format!("must be '{primary_id}'"));
         }
         if table.ownership != Ownership::Business {
-            problems.add(format!("{at}.ownership"), "must be \"business\" (its rows belong to a business unit, not an owner)");
+            problems.add(
+                format!("{at}.ownership"),
+                "must be \"business\" (its rows belong to a business unit, not an owner)",
+            );
         }
         for (column, kind, target) in columns.iter() {
             let found = table.columns.iter().find(|c| c.name == *column);
@@ -275,7 +340,10 @@ fn check_business_units(scenario: &Scenario, problems: &mut Problems) {
     let mut seen = HashSet::new();
     let roots: Vec<_> = scenario.business_units.iter().filter(|b| b.parent.is_none()).collect();
     if roots.len() != 1 {
-        problems.add("businessUnits", format!("exactly one business unit must have no parent (the root); found {}", roots.len()));
+        problems.add(
+            "businessUnits",
+            format!("exactly one business unit must have no parent (the root); found {}", roots.len()),
+        );
     }
     for bu in &scenario.business_units {
         let at = format!("businessUnits[{}]", bu.name);
@@ -349,7 +417,13 @@ fn check_privilege_name(scenario: &Scenario, name: &str, depth: Depth, at: &str,
         for right in Right::ALL {
             if name == format!("prv{}{}", right.verb(), table.schema_name) {
                 if table.ownership == Ownership::Organization && depth != Depth::Global {
-                    problems.add(at, format!("{name}: table '{}' is organization-owned, so only Global depth applies", table.logical_name));
+                    problems.add(
+                        at,
+                        format!(
+                            "{name}: table '{}' is organization-owned, so only Global depth applies",
+                            table.logical_name
+                        ),
+                    );
                 }
                 return;
             }
@@ -476,16 +550,20 @@ fn check_rows(scenario: &Scenario, problems: &mut Problems) {
         };
         let table = metadata.table(table_index);
         if ["systemuser", "team", "businessunit"].contains(&row.table.as_str()) {
-            problems.add(format!("{at}.table"), "users, teams and business units come from users, teams and businessUnits, not rows");
+            problems.add(
+                format!("{at}.table"),
+                "users, teams and business units come from users, teams and businessUnits, not rows",
+            );
         }
         match (&row.owner, table.ownership) {
-            (Some(_), Ownership::Business | Ownership::Organization) => {
-                problems.add(format!("{at}.owner"), format!("table '{}' is not user-owned, so its rows have no owner", row.table))
-            }
-            (Some(owner), Ownership::User) => {
-                if scenario.user(owner).is_none() && !scenario.teams.iter().any(|t| &t.name == owner) {
-                    problems.add(format!("{at}.owner"), format!("'{owner}' is neither a persona nor a team"));
-                }
+            (Some(_), Ownership::Business | Ownership::Organization) => problems.add(
+                format!("{at}.owner"),
+                format!("table '{}' is not user-owned, so its rows have no owner", row.table),
+            ),
+            (Some(owner), Ownership::User)
+                if scenario.user(owner).is_none() && !scenario.teams.iter().any(|t| &t.name == owner) =>
+            {
+                problems.add(format!("{at}.owner"), format!("'{owner}' is neither a persona nor a team"))
             }
             _ => {}
         }
@@ -502,14 +580,20 @@ fn check_rows(scenario: &Scenario, problems: &mut Problems) {
                 }
                 if let Some(id) = parsed.id {
                     if id != row.id {
-                        problems.add(format!("{at}.values"), format!("the primary id {id} differs from the row's id {}", row.id));
+                        problems.add(
+                            format!("{at}.values"),
+                            format!("the primary id {id} differs from the row's id {}", row.id),
+                        );
                     }
                 }
                 for change in &parsed.lookups {
                     if let Some(target) = change.target {
                         if !known_ids.contains_key(&(target.table, target.id)) {
                             let target_table = &metadata.table(target.table).logical_name;
-                            problems.add(format!("{at}.values"), format!("{target_table} {} is not in the scenario", target.id));
+                            problems.add(
+                                format!("{at}.values"),
+                                format!("{target_table} {} is not in the scenario", target.id),
+                            );
                         }
                     }
                 }

@@ -1,0 +1,9 @@
+//! The Web API over HTTP: routes under `/api/data/v9.2/`, authentication on every request,
+//! and the mapping between HTTP and the operations.
+
+mod headers;
+mod resource;
+mod responses;
+mod routes;
+
+pub use routes::router;

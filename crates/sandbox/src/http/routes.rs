@@ -1,0 +1,336 @@
+//! Request handling: authenticate, read the request, run the operation on a blocking thread
+//! (SQLite is synchronous), and answer in the Web API's shapes.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, Method, Response};
+use axum::routing::{any, get};
+use axum::Router;
+use serde_json::{json, Map, Value as Json};
+
+use super::headers::{self, Prefer};
+use super::resource::{self, Resource};
+use super::responses::{self, Reply};
+use crate::api_error::ApiError;
+use crate::auth::{self, issuer, TokenRejection};
+use crate::guid::Guid;
+use crate::odata::options::{self, QueryOptions};
+use crate::operations::{self, ListRequest, Preconditions, Retrieved, Upserted};
+use crate::representation::{collection_context, entity_context, entity_id, row_json, API_PATH};
+use crate::security::{Caller, Impersonation};
+use crate::Core;
+
+#[derive(Clone)]
+struct AppState {
+    core: Arc<Core>,
+    /// `http://127.0.0.1:<port>`: the environment URL, which tokens must name as audience.
+    base_url: Arc<str>,
+}
+
+pub fn router(core: Arc<Core>, base_url: String) -> Router {
+    let state = AppState { core, base_url: base_url.into() };
+    Router::new()
+        .route("/api/data/v9.2", get(service_document))
+        .route("/api/data/v9.2/", get(service_document))
+        .route("/api/data/v9.2/{segment}", any(resource))
+        .route("/api/data/v9.2/{segment}/{*rest}", any(below_resource))
+        .fallback(unknown_path)
+        .with_state(state)
+}
+
+/// Everything one request needs, owned, so it can move to a blocking thread.
+struct ApiRequest {
+    method: Method,
+    resource: Resource,
+    options: QueryOptions,
+    prefer: Prefer,
+    if_match: Option<String>,
+    if_none_match: Option<String>,
+    body: Bytes,
+    object_id: Guid,
+    impersonation: Option<Impersonation>,
+}
+
+async fn resource(
+    State(state): State<AppState>,
+    method: Method,
+    Path(segment): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response<Body> {
+    let prepared = prepare(&state, method, &segment, query.as_deref(), &headers, body);
+    let request = match prepared {
+        Ok(request) => request,
+        Err(e) => return error_reply(&state, &e),
+    };
+    let core = state.core.clone();
+    let base_url = state.base_url.clone();
+    let outcome = tokio::task::spawn_blocking(move || execute(&core, &base_url, request)).await;
+    match outcome {
+        Ok(Ok(reply)) => reply.build(),
+        Ok(Err(e)) => error_reply(&state, &e),
+        Err(join) => error_reply(&state, &ApiError::unexpected(format!("the request handler failed: {join}"))),
+    }
+}
+
+/// Everything that needs no store: the token, the resource, the method, the options.
+fn prepare(
+    state: &AppState,
+    method: Method,
+    segment: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Result<ApiRequest, ApiError> {
+    let claims = authenticate(state, headers)?;
+    let resource = resource::parse(&state.core.metadata, segment)?;
+    check_method(&method, resource)?;
+    Ok(ApiRequest {
+        method,
+        resource,
+        options: options::parse_query(query)?,
+        prefer: Prefer::read(headers),
+        if_match: headers::text(headers, "if-match").map(str::to_string),
+        if_none_match: headers::text(headers, "if-none-match").map(str::to_string),
+        body,
+        object_id: claims.oid,
+        impersonation: headers::impersonation(headers)?,
+    })
+}
+
+async fn below_resource(
+    State(state): State<AppState>,
+    Path((segment, rest)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response<Body> {
+    let e = match authenticate(&state, &headers) {
+        Err(e) => e,
+        Ok(_) => ApiError::not_implemented(format!(
+            "The path '{segment}/{rest}' (properties, $ref, bound functions and actions)"
+        )),
+    };
+    error_reply(&state, &e)
+}
+
+async fn service_document(State(state): State<AppState>, headers: HeaderMap) -> Response<Body> {
+    if let Err(e) = authenticate(&state, &headers) {
+        return error_reply(&state, &e);
+    }
+    let sets: Vec<Json> = state
+        .core
+        .metadata
+        .tables()
+        .iter()
+        .map(|t| json!({ "name": t.entity_set_name, "kind": "EntitySet", "url": t.entity_set_name }))
+        .collect();
+    Reply::json(200, json!({ "@odata.context": format!("{}{API_PATH}/$metadata", state.base_url), "value": sets }))
+        .build()
+}
+
+async fn unknown_path(State(state): State<AppState>, headers: HeaderMap, uri: axum::http::Uri) -> Response<Body> {
+    let e = match authenticate(&state, &headers) {
+        Err(e) => e,
+        Ok(_) => ApiError::resource_not_found(uri.path()),
+    };
+    error_reply(&state, &e)
+}
+
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<auth::Claims, ApiError> {
+    let unauthorized = |r: TokenRejection| ApiError::unauthorized(r.to_string());
+    let token = auth::bearer_token(headers::text(headers, "authorization")).map_err(unauthorized)?;
+    state.core.key.verify(token, &state.base_url, state.core.scenario.organization.tenant_id).map_err(unauthorized)
+}
+
+fn error_reply(state: &AppState, e: &ApiError) -> Response<Body> {
+    let mut reply = responses::error(e);
+    if e.status == 401 {
+        // Dataverse tells clients where to get a token and for which resource.
+        let tenant = state.core.scenario.organization.tenant_id;
+        let authority = issuer(tenant).trim_end_matches("/v2.0").to_string();
+        reply = reply.header(
+            "WWW-Authenticate",
+            format!("Bearer authorization_uri={authority}/oauth2/authorize, resource_id={}", state.base_url),
+        );
+    }
+    reply.build()
+}
+
+fn check_method(method: &Method, resource: Resource) -> Result<(), ApiError> {
+    let allowed: &[Method] = match resource {
+        Resource::WhoAmI => &[Method::GET],
+        Resource::Collection(_) => &[Method::GET, Method::POST],
+        Resource::Row(..) => &[Method::GET, Method::PATCH, Method::DELETE],
+    };
+    if allowed.contains(method) {
+        Ok(())
+    } else {
+        Err(ApiError::new(405, "", format!("The requested resource does not support http method '{method}'.")))
+    }
+}
+
+fn execute(core: &Core, base_url: &str, request: ApiRequest) -> Result<Reply, ApiError> {
+    let metadata = &core.metadata;
+    let resolve = |conn: &rusqlite::Connection| Caller::resolve(conn, request.object_id, request.impersonation);
+    match request.resource {
+        Resource::WhoAmI => {
+            let who = core.store.read(|conn| {
+                resolve(conn).map(|caller| operations::who_am_i(&caller, core.scenario.organization.id))
+            })?;
+            Ok(Reply::json(
+                200,
+                json!({
+                    "@odata.context": format!("{base_url}{API_PATH}/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse"),
+                    "BusinessUnitId": who.business_unit_id,
+                    "UserId": who.user_id,
+                    "OrganizationId": who.organization_id,
+                }),
+            ))
+        }
+        Resource::Collection(table_index) => {
+            let table = metadata.table(table_index);
+            let select = options::resolve_select(table, request.options.select.as_deref())?;
+            if request.method == Method::POST {
+                request.options.refuse_collection_options()?;
+                let body = json_object(&request.body)?;
+                let row = core.store.write(|tx| operations::create(tx, metadata, &resolve(tx)?, table, &body, None))?;
+                return Ok(written(base_url, table, &row, true, &request, select.as_deref()));
+            }
+            let list_request = ListRequest {
+                filter: options::resolve_filter(table, request.options.filter.as_deref())?,
+                order: options::resolve_orderby(table, request.options.orderby.as_deref())?,
+                top: options::resolve_top(request.options.top.as_deref())?,
+                count: options::resolve_count(request.options.count.as_deref())?,
+                max_page_size: request.prefer.max_page_size,
+                skiptoken: request.options.skiptoken.clone(),
+            };
+            let page = core.store.read(|conn| operations::list(conn, &resolve(conn)?, table, &list_request))?;
+            let mut object = Map::new();
+            object.insert(
+                "@odata.context".into(),
+                collection_context(base_url, table, request.options.select.as_deref()).into(),
+            );
+            if let Some(count) = page.count {
+                object.insert("@odata.count".into(), count.into());
+            }
+            let values: Vec<Json> =
+                page.rows.iter().map(|row| Json::Object(row_json(table, row, select.as_deref()))).collect();
+            object.insert("value".into(), values.into());
+            if let Some(token) = &page.next {
+                object.insert(
+                    "@odata.nextLink".into(),
+                    next_link(base_url, &table.entity_set_name, &request.options, token).into(),
+                );
+            }
+            let mut reply = Reply::json(200, Json::Object(object));
+            if let Some(size) = request.prefer.max_page_size {
+                reply = reply.header("Preference-Applied", format!("odata.maxpagesize={size}"));
+            }
+            Ok(reply)
+        }
+        Resource::Row(table_index, id) => {
+            let table = metadata.table(table_index);
+            request.options.refuse_collection_options()?;
+            let select = options::resolve_select(table, request.options.select.as_deref())?;
+            match request.method {
+                Method::GET => {
+                    let retrieved = core.store.read(|conn| {
+                        operations::retrieve(conn, &resolve(conn)?, table, id, request.if_none_match.as_deref())
+                    })?;
+                    match retrieved {
+                        Retrieved::NotModified => Ok(Reply::new(304)),
+                        Retrieved::Row(row) => {
+                            let mut object = Map::new();
+                            object.insert(
+                                "@odata.context".into(),
+                                entity_context(base_url, table, request.options.select.as_deref()).into(),
+                            );
+                            object.extend(row_json(table, &row, select.as_deref()));
+                            Ok(Reply::json(200, Json::Object(object)))
+                        }
+                    }
+                }
+                Method::PATCH => {
+                    let body = json_object(&request.body)?;
+                    let preconditions = Preconditions {
+                        if_match: request.if_match.clone(),
+                        if_none_match: request.if_none_match.clone(),
+                    };
+                    let outcome = core.store.write(|tx| {
+                        operations::upsert(tx, metadata, &resolve(tx)?, table, id, &body, &preconditions)
+                    })?;
+                    Ok(match outcome {
+                        Upserted::Created(row) => written(base_url, table, &row, true, &request, select.as_deref()),
+                        Upserted::Updated(row) => written(base_url, table, &row, false, &request, select.as_deref()),
+                    })
+                }
+                _ => {
+                    core.store.write(|tx| {
+                        operations::delete(tx, metadata, &resolve(tx)?, table, id, request.if_match.as_deref())
+                    })?;
+                    Ok(Reply::new(204))
+                }
+            }
+        }
+    }
+}
+
+/// The answer to a create or update: 204 with OData-EntityId, or the row with
+/// `Prefer: return=representation` (201 for a create, 200 for an update).
+fn written(
+    base_url: &str,
+    table: &crate::metadata::TableMeta,
+    row: &crate::store::rows::StoredRow,
+    created: bool,
+    request: &ApiRequest,
+    select: Option<&[usize]>,
+) -> Reply {
+    let id = row.id().map(|g| g.to_string()).unwrap_or_default();
+    if !request.prefer.return_representation {
+        return Reply::new(204).header("OData-EntityId", entity_id(base_url, table, id));
+    }
+    let mut object = Map::new();
+    object.insert("@odata.context".into(), entity_context(base_url, table, request.options.select.as_deref()).into());
+    object.extend(row_json(table, row, select));
+    Reply::json(if created { 201 } else { 200 }, Json::Object(object))
+        .header("Preference-Applied", "return=representation")
+}
+
+fn json_object(body: &[u8]) -> Result<Map<String, Json>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::payload("The request body is empty; send the row's columns as a JSON object."));
+    }
+    match serde_json::from_slice::<Json>(body) {
+        Ok(Json::Object(map)) => Ok(map),
+        Ok(other) => Err(ApiError::payload(format!(
+            "The request body must be a JSON object of column values, not {}.",
+            match other {
+                Json::Array(_) => "an array",
+                Json::String(_) => "a string",
+                Json::Number(_) => "a number",
+                Json::Bool(_) => "a boolean",
+                _ => "null",
+            }
+        ))),
+        Err(e) => Err(ApiError::payload(format!("The request body is not valid JSON: {e}."))),
+    }
+}
+
+/// The same request with the next page's `$skiptoken`.
+fn next_link(base_url: &str, entity_set: &str, options: &QueryOptions, token: &str) -> String {
+    let mut query: Vec<String> = options
+        .pairs
+        .iter()
+        .filter(|(name, _)| name != "$skiptoken")
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect();
+    query.push(format!("$skiptoken={}", encode(token)));
+    format!("{base_url}{API_PATH}/{entity_set}?{}", query.join("&"))
+}
+
+fn encode(text: &str) -> String {
+    // `$` is kept readable in option names; everything else is percent-encoded.
+    form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace("%24", "$")
+}

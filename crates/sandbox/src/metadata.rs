@@ -1,0 +1,300 @@
+//! The tables and columns the sandbox serves, resolved from a checked scenario: what the
+//! payload reader, the query translator, the store and the security checks consult.
+
+use std::collections::HashMap;
+
+use crate::scenario::{ColumnDef, ColumnType, Ownership, Scenario};
+
+#[derive(Debug)]
+pub struct Metadata {
+    tables: Vec<TableMeta>,
+    by_logical_name: HashMap<String, usize>,
+    by_entity_set: HashMap<String, usize>,
+}
+
+#[derive(Debug)]
+pub struct TableMeta {
+    pub index: usize,
+    pub logical_name: String,
+    pub schema_name: String,
+    pub entity_set_name: String,
+    pub object_type_code: i32,
+    pub primary_id: String,
+    pub ownership: Ownership,
+    /// The primary id first, then the declared columns, then the system columns.
+    pub columns: Vec<ColumnMeta>,
+    by_property: HashMap<String, usize>,
+    navigations: HashMap<String, Navigation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ColumnMeta {
+    /// The logical name, which is also the SQL column name.
+    pub name: String,
+    pub kind: ColumnKind,
+    /// Set by the sandbox (ownership, audit, version), never written from a payload.
+    pub system: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnKind {
+    PrimaryKey,
+    String {
+        max_length: u32,
+    },
+    Memo {
+        max_length: u32,
+    },
+    Integer,
+    /// versionnumber: a 64-bit row version.
+    BigInt,
+    Decimal,
+    Money,
+    Boolean,
+    DateTime,
+    Choice {
+        options: Vec<i32>,
+    },
+    Guid,
+    /// Table indexes of the tables it may point at.
+    Lookup {
+        targets: Vec<usize>,
+    },
+    /// ownerid: a user or a team.
+    Owner,
+}
+
+/// A single-valued navigation property: binding it sets `column`; `target` is fixed for typed
+/// navigation properties (`parentcustomerid_account`), open for `ownerid`.
+#[derive(Debug, Clone, Copy)]
+pub struct Navigation {
+    pub column: usize,
+    pub target: Option<usize>,
+}
+
+pub struct SystemColumn {
+    pub name: &'static str,
+    /// Only tables whose rows have an owner get `ownerid`; organization-owned rows have no
+    /// business unit either.
+    pub applies_to: fn(Ownership) -> bool,
+}
+
+pub const SYSTEM_COLUMNS: [SystemColumn; 9] = [
+    SystemColumn { name: "ownerid", applies_to: |o| o == Ownership::User },
+    SystemColumn { name: "owningbusinessunit", applies_to: |o| o != Ownership::Organization },
+    SystemColumn { name: "createdby", applies_to: |_| true },
+    SystemColumn { name: "createdon", applies_to: |_| true },
+    SystemColumn { name: "createdonbehalfby", applies_to: |_| true },
+    SystemColumn { name: "modifiedby", applies_to: |_| true },
+    SystemColumn { name: "modifiedon", applies_to: |_| true },
+    SystemColumn { name: "modifiedonbehalfby", applies_to: |_| true },
+    SystemColumn { name: "versionnumber", applies_to: |_| true },
+];
+
+/// Dataverse's default string length when a scenario gives none.
+const DEFAULT_STRING_LENGTH: u32 = 100;
+const DEFAULT_MEMO_LENGTH: u32 = 2000;
+
+/// The navigation property that binds `column` to `target`: declared, or the column name for a
+/// single-target lookup, or `<column>_<target>` when it has several.
+pub fn navigation_property_name(column: &ColumnDef, target: &str, target_count: usize) -> String {
+    if let Some(name) = column.navigation_properties.as_ref().and_then(|n| n.get(target)) {
+        return name.clone();
+    }
+    if target_count == 1 {
+        column.name.clone()
+    } else {
+        format!("{}_{}", column.name, target)
+    }
+}
+
+impl Metadata {
+    /// Builds from a scenario that passed validation (names resolve, nothing repeats).
+    pub fn from_scenario(scenario: &Scenario) -> Metadata {
+        let by_logical_name: HashMap<String, usize> =
+            scenario.tables.iter().enumerate().map(|(i, t)| (t.logical_name.clone(), i)).collect();
+        let by_entity_set = scenario.tables.iter().enumerate().map(|(i, t)| (t.entity_set_name.clone(), i)).collect();
+        let table_of = |name: &str| by_logical_name.get(name).copied();
+        let mut tables = Vec::new();
+        for (index, def) in scenario.tables.iter().enumerate() {
+            let mut columns =
+                vec![ColumnMeta { name: def.primary_id_column.clone(), kind: ColumnKind::PrimaryKey, system: false }];
+            let mut navigations = HashMap::new();
+            for column in &def.columns {
+                let kind = match column.column_type {
+                    ColumnType::String => {
+                        ColumnKind::String { max_length: column.max_length.unwrap_or(DEFAULT_STRING_LENGTH) }
+                    }
+                    ColumnType::Memo => {
+                        ColumnKind::Memo { max_length: column.max_length.unwrap_or(DEFAULT_MEMO_LENGTH) }
+                    }
+                    ColumnType::Integer => ColumnKind::Integer,
+                    ColumnType::Decimal => ColumnKind::Decimal,
+                    ColumnType::Money => ColumnKind::Money,
+                    ColumnType::Boolean => ColumnKind::Boolean,
+                    ColumnType::Datetime => ColumnKind::DateTime,
+                    ColumnType::Guid => ColumnKind::Guid,
+                    ColumnType::Owner => ColumnKind::Owner,
+                    ColumnType::Choice => {
+                        ColumnKind::Choice { options: column.options.iter().flatten().map(|o| o.value).collect() }
+                    }
+                    ColumnType::Lookup => {
+                        let targets: Vec<String> = column.targets.clone().unwrap_or_default();
+                        for target in &targets {
+                            let nav = navigation_property_name(column, target, targets.len());
+                            navigations.insert(nav, Navigation { column: columns.len(), target: table_of(target) });
+                        }
+                        ColumnKind::Lookup { targets: targets.iter().filter_map(|t| table_of(t)).collect() }
+                    }
+                };
+                columns.push(ColumnMeta { name: column.name.clone(), kind, system: false });
+            }
+            for system in SYSTEM_COLUMNS.iter().filter(|s| (s.applies_to)(def.ownership)) {
+                let kind = match system.name {
+                    "ownerid" => ColumnKind::Owner,
+                    "owningbusinessunit" => {
+                        ColumnKind::Lookup { targets: table_of("businessunit").into_iter().collect() }
+                    }
+                    "createdon" | "modifiedon" => ColumnKind::DateTime,
+                    "versionnumber" => ColumnKind::BigInt,
+                    _ => ColumnKind::Lookup { targets: table_of("systemuser").into_iter().collect() },
+                };
+                if system.name == "ownerid" {
+                    navigations.insert("ownerid".to_string(), Navigation { column: columns.len(), target: None });
+                }
+                columns.push(ColumnMeta { name: system.name.to_string(), kind, system: true });
+            }
+            let by_property = columns.iter().enumerate().map(|(i, c)| (c.property_name(), i)).collect();
+            tables.push(TableMeta {
+                index,
+                logical_name: def.logical_name.clone(),
+                schema_name: def.schema_name.clone(),
+                entity_set_name: def.entity_set_name.clone(),
+                // Custom tables get codes from 10000 up, as Dataverse numbers them.
+                object_type_code: def.object_type_code.unwrap_or(10000 + index as i32),
+                primary_id: def.primary_id_column.clone(),
+                ownership: def.ownership,
+                columns,
+                by_property,
+                navigations,
+            });
+        }
+        Metadata { tables, by_logical_name, by_entity_set }
+    }
+
+    pub fn tables(&self) -> &[TableMeta] {
+        &self.tables
+    }
+
+    pub fn table(&self, index: usize) -> &TableMeta {
+        &self.tables[index]
+    }
+
+    pub fn table_index(&self, logical_name: &str) -> Option<usize> {
+        self.by_logical_name.get(logical_name).copied()
+    }
+
+    pub fn by_logical_name(&self, logical_name: &str) -> Option<&TableMeta> {
+        self.table_index(logical_name).map(|i| &self.tables[i])
+    }
+
+    pub fn by_entity_set(&self, entity_set: &str) -> Option<&TableMeta> {
+        self.by_entity_set.get(entity_set).map(|&i| &self.tables[i])
+    }
+}
+
+impl TableMeta {
+    /// The column a Web API property names (`firstname`, `_parentcustomerid_value`).
+    pub fn column_by_property(&self, property: &str) -> Option<(usize, &ColumnMeta)> {
+        self.by_property.get(property).map(|&i| (i, &self.columns[i]))
+    }
+
+    pub fn column_by_name(&self, name: &str) -> Option<(usize, &ColumnMeta)> {
+        self.columns.iter().enumerate().find(|(_, c)| c.name == name)
+    }
+
+    pub fn navigation(&self, name: &str) -> Option<Navigation> {
+        self.navigations.get(name).copied()
+    }
+
+    pub fn navigation_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.navigations.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    pub fn has_column(&self, name: &str) -> bool {
+        self.columns.iter().any(|c| c.name == name)
+    }
+
+    /// `Microsoft.Dynamics.CRM.<logicalname>`, the OData type name errors mention.
+    pub fn odata_type(&self) -> String {
+        format!("Microsoft.Dynamics.CRM.{}", self.logical_name)
+    }
+}
+
+impl ColumnMeta {
+    /// The property name in Web API payloads and query options.
+    pub fn property_name(&self) -> String {
+        if self.is_reference() {
+            format!("_{}_value", self.name)
+        } else {
+            self.name.clone()
+        }
+    }
+
+    /// Lookups and the owner point at rows; their values are GUIDs with a target table.
+    pub fn is_reference(&self) -> bool {
+        matches!(self.kind, ColumnKind::Lookup { .. } | ColumnKind::Owner)
+    }
+
+    /// The SQL column keeping the logical name of the table a reference points at. `$` cannot
+    /// appear in a logical name, so this never collides with a declared column.
+    pub fn target_table_column(&self) -> String {
+        format!("{}$table", self.name)
+    }
+
+    pub fn edm_type(&self) -> &'static str {
+        match self.kind {
+            ColumnKind::PrimaryKey | ColumnKind::Guid | ColumnKind::Lookup { .. } | ColumnKind::Owner => "Edm.Guid",
+            ColumnKind::String { .. } | ColumnKind::Memo { .. } => "Edm.String",
+            ColumnKind::Integer | ColumnKind::Choice { .. } => "Edm.Int32",
+            ColumnKind::BigInt => "Edm.Int64",
+            ColumnKind::Decimal | ColumnKind::Money => "Edm.Decimal",
+            ColumnKind::Boolean => "Edm.Boolean",
+            ColumnKind::DateTime => "Edm.DateTimeOffset",
+        }
+    }
+}
+
+/// Quotes an identifier for SQL. Names come from validated metadata, never from a request,
+/// and are quoted anyway so that SQL keywords (`name`, `order`) are safe as column names.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_become_value_properties_and_navigation_properties() {
+        let metadata = Metadata::from_scenario(&Scenario::builtin());
+        let contact = metadata.by_entity_set("contacts").unwrap();
+        assert_eq!(contact.primary_id, "contactid");
+        assert!(contact.column_by_property("_parentcustomerid_value").is_some());
+        assert!(contact.column_by_property("parentcustomerid").is_none());
+        let nav = contact.navigation("parentcustomerid_account").unwrap();
+        assert_eq!(nav.target, metadata.table_index("account"));
+        assert!(contact.navigation("ownerid").is_some());
+        assert!(contact.column_by_property("_ownerid_value").is_some());
+    }
+
+    #[test]
+    fn business_owned_tables_have_no_owner() {
+        let metadata = Metadata::from_scenario(&Scenario::builtin());
+        let user = metadata.by_logical_name("systemuser").unwrap();
+        assert!(!user.has_column("ownerid"));
+        assert!(user.has_column("owningbusinessunit"));
+    }
+}

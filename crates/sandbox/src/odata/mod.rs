@@ -1,0 +1,8 @@
+//! The OData side of the Web API: `$filter` parsing and translation, the other query options,
+//! and paging.
+
+pub mod filter;
+mod lexer;
+pub mod options;
+pub mod paging;
+pub mod translate;

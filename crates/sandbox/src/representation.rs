@@ -1,0 +1,51 @@
+//! Rows as the Web API writes them: `@odata.etag`, the selected columns (lookups as
+//! `_<name>_value`), the primary id always; and the `@odata.context` URLs.
+
+use serde_json::{Map, Value as Json};
+
+use crate::metadata::TableMeta;
+use crate::store::rows::StoredRow;
+use crate::values;
+
+pub const API_PATH: &str = "/api/data/v9.2";
+
+/// The JSON object for a row; `selection` None means every column.
+pub fn row_json(table: &TableMeta, row: &StoredRow, selection: Option<&[usize]>) -> Map<String, Json> {
+    let mut object = Map::new();
+    object.insert("@odata.etag".into(), Json::String(row.etag(table)));
+    let all: Vec<usize>;
+    let columns = match selection {
+        Some(columns) => columns,
+        None => {
+            all = (0..table.columns.len()).collect();
+            &all
+        }
+    };
+    for &index in columns {
+        let column = &table.columns[index];
+        object.insert(column.property_name(), values::sql_to_json(column, &row.values[index]));
+    }
+    // The primary key comes back whether selected or not.
+    let primary = &table.columns[0];
+    object.entry(primary.property_name()).or_insert_with(|| values::sql_to_json(primary, &row.values[0]));
+    object
+}
+
+/// `…/$metadata#contacts(fullname,emailaddress1)`: what a collection response describes.
+pub fn collection_context(base_url: &str, table: &TableMeta, select: Option<&str>) -> String {
+    match select.map(|s| s.split(',').map(str::trim).collect::<Vec<_>>().join(",")) {
+        Some(list) if !list.is_empty() && list != "*" => {
+            format!("{base_url}{API_PATH}/$metadata#{}({list})", table.entity_set_name)
+        }
+        _ => format!("{base_url}{API_PATH}/$metadata#{}", table.entity_set_name),
+    }
+}
+
+pub fn entity_context(base_url: &str, table: &TableMeta, select: Option<&str>) -> String {
+    format!("{}/$entity", collection_context(base_url, table, select))
+}
+
+/// `…/api/data/v9.2/contacts(<id>)`: the OData-EntityId of a row.
+pub fn entity_id(base_url: &str, table: &TableMeta, id: impl std::fmt::Display) -> String {
+    format!("{base_url}{API_PATH}/{}({id})", table.entity_set_name)
+}
