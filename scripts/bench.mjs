@@ -7,7 +7,7 @@ import { setup } from "./setup.mjs";
 setup();
 const started = Date.now();
 step("Rust benchmarks (criterion)");
-run("cargo", ["bench", "--workspace", "--bench", "*", "--", "--noplot"]);
+run("cargo", ["bench", "--workspace", "--no-fail-fast", "--bench", "*", "--", "--noplot"]);
 
 /** criterion leaves `<id>/new/{benchmark,estimates}.json` per benchmark. */
 function criterionResults(dir) {

@@ -5,6 +5,7 @@ mod export;
 mod expr;
 mod files;
 mod inspect;
+mod sandbox;
 mod serve;
 mod validate;
 
@@ -35,6 +36,9 @@ enum Commands {
     },
     /// Write a flow or solution as flow JSON, a solution .zip, or an unpacked solution folder.
     Export(export::ExportArgs),
+    /// The embedded Dataverse sandbox: serve it, mint persona tokens, list personas, reset.
+    #[command(subcommand)]
+    Sandbox(sandbox::SandboxCommand),
     /// Check flows and solutions for what Power Automate would reject.
     Validate(validate::ValidateArgs),
     /// Evaluate expressions, or check a file of conformance cases.
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Commands::Inspect { file, format } => inspect_command(&file, format),
         Commands::Export(args) => export::run(args),
         Commands::Expr(command) => expr::run(command),
+        Commands::Sandbox(command) => sandbox::run(command),
         Commands::Validate(args) => return ExitCode::from(validate::run(args)),
     };
     match result {

@@ -263,3 +263,33 @@ fn validate_checks_every_flow_of_a_solution() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("1 file(s): 0 error(s)"), "{}", stdout(&out));
 }
+
+#[test]
+fn sandbox_serves_prints_its_url_first_and_mints_tokens_the_server_accepts() {
+    use std::io::{BufRead, BufReader, Read, Write as _};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let personas = stdout(&flowbench(&["sandbox", "personas", "--data", data]));
+    for persona in ["admin", "sam", "nora", "audrey", "svc"] {
+        assert!(personas.lines().any(|l| l.starts_with(persona)), "{personas}");
+    }
+    let mut server = Command::new(env!("CARGO_BIN_EXE_flowbench"))
+        .args(["sandbox", "serve", "--data", data])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(server.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
+    let base = first.trim().to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let token = stdout(&flowbench(&["sandbox", "token", "sam", "--data", data])).trim().to_string();
+    let address = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(stream, "GET /api/data/v9.2/WhoAmI HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("UserId"), "{response}");
+}

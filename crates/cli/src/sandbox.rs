@@ -1,0 +1,113 @@
+//! `flowbench sandbox serve|token|personas|reset`: the embedded Dataverse sandbox from a shell.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use flowbench_sandbox::{Sandbox, Scenario};
+
+use crate::error::CliError;
+
+#[derive(Subcommand)]
+pub enum SandboxCommand {
+    /// Serve the sandbox's Web API on 127.0.0.1; prints the base URL as the first line.
+    Serve {
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        #[command(flatten)]
+        place: Place,
+    },
+    /// Print a bearer token for a persona of the sandbox last served from this data directory.
+    Token {
+        persona: String,
+        #[command(flatten)]
+        place: Place,
+    },
+    /// List the personas: who they are and what they may do.
+    Personas {
+        #[command(flatten)]
+        place: Place,
+    },
+    /// Restore the data to the scenario's seed.
+    Reset {
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+#[derive(Args)]
+pub struct Place {
+    /// Where the sandbox keeps its data [default: $XDG_DATA_HOME/flowbench/sandbox]
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// A scenario file (tables, business units, users, roles) instead of the built-in one.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+}
+
+impl Place {
+    fn open(&self) -> Result<Sandbox, CliError> {
+        let scenario = match &self.scenario {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| CliError::new("io", format!("{}: {e}", path.display())))?;
+                Scenario::from_json(&text).map_err(|e| CliError::new("scenario", format!("{}: {e}", path.display())))?
+            }
+            None => Scenario::builtin(),
+        };
+        let dir = self.data.clone().unwrap_or_else(default_data_dir);
+        Sandbox::open(&dir, scenario).map_err(|e| CliError::new("sandbox", e.to_string()))
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/share")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("flowbench").join("sandbox")
+}
+
+pub fn run(command: SandboxCommand) -> Result<(), CliError> {
+    match command {
+        SandboxCommand::Serve { port, place } => {
+            let sandbox = place.open()?;
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::new("runtime", e.to_string()))?;
+            runtime.block_on(async {
+                let (address, serving) = sandbox
+                    .serve(SocketAddr::from(([127, 0, 0, 1], port)))
+                    .map_err(|e| CliError::new("sandbox", e.to_string()))?;
+                // The first line is the contract for scripts: the environment's base URL.
+                println!("http://{address}");
+                let _ = std::io::stdout().flush();
+                tokio::select! {
+                    result = serving => result.map_err(|e| CliError::new("sandbox", e.to_string())),
+                    _ = tokio::signal::ctrl_c() => Ok(()),
+                }
+            })
+        }
+        SandboxCommand::Token { persona, place } => {
+            let token = place.open()?.token_for(&persona).map_err(|e| CliError::new("sandbox", e.to_string()))?;
+            println!("{token}");
+            Ok(())
+        }
+        SandboxCommand::Personas { place } => {
+            for p in place.open()?.personas() {
+                println!(
+                    "{:8} {:24} {:32} roles: {}{}",
+                    p.name,
+                    p.full_name,
+                    p.domain_name,
+                    p.roles.join(", "),
+                    p.description.map(|d| format!(" — {d}")).unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        SandboxCommand::Reset { place } => {
+            place.open()?.reset().map_err(|e| CliError::new("sandbox", e.to_string()))?;
+            println!("the sandbox data is back to the scenario's seed");
+            Ok(())
+        }
+    }
+}
