@@ -26,7 +26,20 @@ pub fn run() {
         .setup(|app| {
             let host = store_host::StoreHost::open(app.handle())?;
             let settings = flowbench_api::Host::load_settings(&host).unwrap_or_default();
-            app.manage(Context::new(Arc::new(host)));
+            let mut ctx = Context::new(Arc::new(host));
+            let sandbox_dir = match std::env::var_os("FLOWBENCH_DATA_DIR") {
+                Some(dir) => std::path::PathBuf::from(dir).join("sandbox"),
+                None => app.path().app_data_dir()?.join("sandbox"),
+            };
+            match flowbench_api::embedded_sandbox::start(&sandbox_dir) {
+                Ok((sandbox, serving)) => {
+                    tauri::async_runtime::spawn(serving);
+                    ctx = ctx.with_sandbox(sandbox);
+                }
+                // The designer still works without it; the status bar says there is no URL.
+                Err(e) => eprintln!("flowbench-desktop: cannot start the embedded sandbox: {e}"),
+            }
+            app.manage(ctx);
             if let Some(window) = app.get_webview_window("main") {
                 window_size::restore(&window, settings.window);
             }

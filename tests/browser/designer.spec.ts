@@ -13,6 +13,8 @@ test("the designer shows the sample flow from the real Rust backend", async ({ p
   await expect(page.locator('[data-step="When_a_contact_is_added"]')).toContainText("SubscribeWebhookTrigger · contact");
   await expect(page.getByTestId("host-kind")).toContainText("Browser mode");
   await expect(page.getByTestId("environment")).toHaveText("Environment: Embedded sandbox");
+  // The sandbox runs in-process, on loopback, with its personas.
+  await expect(page.getByTestId("environment-url")).toHaveText(/^http:\/\/127\.0\.0\.1:\d+ · 5 personas$/);
 });
 
 test("every Dataverse card says who the step runs as", async ({ page }) => {

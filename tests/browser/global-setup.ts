@@ -11,7 +11,17 @@ export default async function globalSetup() {
   const home = mkdtempSync(path.join(tmpdir(), "flowbench-browser-"));
   const server: ChildProcess = spawn(
     BIN,
-    ["serve", "--port", "0", "--ui-dir", path.join(ROOT, "ui", "dist"), "--settings", path.join(home, "settings.json")],
+    [
+      "serve",
+      "--port",
+      "0",
+      "--ui-dir",
+      path.join(ROOT, "ui", "dist"),
+      "--settings",
+      path.join(home, "settings.json"),
+      "--sandbox-data",
+      path.join(home, "sandbox"),
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -54,7 +54,7 @@ before(async () => {
   // The app inherits this through tauri-driver and WebKitWebDriver: tests never touch real settings.
   driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT), "--native-port", "4445"], {
     stdio: ["ignore", "ignore", "ignore"],
-    env: { ...process.env, FLOWBENCH_CONFIG_DIR: configDir },
+    env: { ...process.env, FLOWBENCH_CONFIG_DIR: configDir, FLOWBENCH_DATA_DIR: configDir },
   });
   await waitForPort(DRIVER_PORT, 15_000);
 });
@@ -78,6 +78,8 @@ describe("the desktop window", () => {
       assert.equal(badge, "Runs as the modifying user");
       const host = await app.$('[data-testid="host-kind"]').getText();
       assert.match(host, /^Desktop/, "the window talks to Rust over Tauri IPC, not HTTP");
+      const sandbox = await app.$('[data-testid="environment-url"]').getProperty("textContent");
+      assert.match(sandbox, /^http:\/\/127\.0\.0\.1:\d+ · 5 personas$/, "the embedded sandbox runs in the app");
       mkdirSync(ARTIFACTS, { recursive: true });
       await app.saveScreenshot(path.join(ARTIFACTS, "window.png"));
       if (process.env.UPDATE_SCREENSHOT === "1") copyFileSync(path.join(ARTIFACTS, "window.png"), path.join(ROOT, "docs", "window.png"));

@@ -52,11 +52,13 @@ describe("App", () => {
           app_info: { name: "Flowbench", version: "0.1.0", host: "browser" },
           sample_flow: flow,
           get_settings: { window: null, recentFiles: [], lastEnvironment: null },
+          current_environment: { name: "Embedded sandbox", embedded: true, url: "http://127.0.0.1:5555", personas: [] },
         })}
       />,
     );
     expect(await screen.findByTestId("flow-name")).toHaveProperty("textContent", "New contact follow-up");
     expect(screen.getByTestId("environment").textContent).toBe("Environment: Embedded sandbox");
+    expect(screen.getByTestId("environment-url").textContent).toBe("http://127.0.0.1:5555 · 0 personas");
     expect(screen.getByTestId("host-kind").textContent).toContain("Browser mode");
     expect(screen.getByTestId("problem-count").textContent).toBe("1 errors · 0 warnings");
     expect(screen.getByTestId("problem").textContent).toContain("'nope' is not defined");

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { type Backend, type BackendError, toBackendError } from "./backend/Backend";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { EnvironmentInfo } from "./bindings/EnvironmentInfo";
 import type { FlowDocument } from "./bindings/FlowDocument";
 import { FlowCanvas } from "./canvas/FlowCanvas";
 import { ProblemsPanel } from "./canvas/ProblemsPanel";
@@ -9,7 +10,7 @@ import { problemsByStep } from "./problems";
 
 type State =
   | { status: "loading" }
-  | { status: "ready"; info: AppInfo; flow: FlowDocument; environment: string; recentFiles: string[] }
+  | { status: "ready"; info: AppInfo; flow: FlowDocument; environment: EnvironmentInfo; recentFiles: string[] }
   | { status: "failed"; error: BackendError };
 
 export function App({ backend }: { backend: Backend }) {
@@ -23,17 +24,18 @@ export function App({ backend }: { backend: Backend }) {
     let cancelled = false;
     (async () => {
       try {
-        const [info, flow, settings] = await Promise.all([
+        const [info, flow, settings, environment] = await Promise.all([
           backend.call("app_info", {}),
           backend.call("sample_flow", {}),
           backend.call("get_settings", {}),
+          backend.call("current_environment", {}),
         ]);
         if (!cancelled)
           setState({
             status: "ready",
             info,
             flow,
-            environment: settings.lastEnvironment ?? "Embedded sandbox",
+            environment,
             recentFiles: settings.recentFiles,
           });
       } catch (error) {
@@ -121,7 +123,14 @@ export function App({ backend }: { backend: Backend }) {
       </main>
       <ProblemsPanel diagnostics={flow.diagnostics} onSelect={(step) => setFocus({ step, request: Date.now() })} />
       <footer className="statusbar">
-        <span data-testid="environment">Environment: {environment}</span>
+        <span data-testid="environment" title={environment.url ?? "not running"}>
+          Environment: {environment.name}
+        </span>
+        {environment.url && (
+          <span className="statusbar__detail" data-testid="environment-url">
+            {environment.url} · {environment.personas.length} personas
+          </span>
+        )}
         <span className="toolbar__spacer" />
         <span data-testid="host-kind">
           {info.host === "desktop" ? "Desktop" : "Browser mode"} · v{info.version}

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::embedded_sandbox::EmbeddedSandbox;
 use crate::{ApiError, Host};
 
 /// One operation the UI can ask of the backend.
@@ -20,11 +21,18 @@ pub trait Command {
 #[derive(Clone)]
 pub struct Context {
     pub host: Arc<dyn Host>,
+    /// The in-process sandbox, when the shell started one.
+    pub sandbox: Option<Arc<EmbeddedSandbox>>,
 }
 
 impl Context {
     pub fn new(host: Arc<dyn Host>) -> Self {
-        Context { host }
+        Context { host, sandbox: None }
+    }
+
+    pub fn with_sandbox(mut self, sandbox: EmbeddedSandbox) -> Self {
+        self.sandbox = Some(Arc::new(sandbox));
+        self
     }
 }
 

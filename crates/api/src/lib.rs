@@ -5,6 +5,7 @@
 pub mod bindings;
 pub mod command;
 pub mod commands;
+pub mod embedded_sandbox;
 pub mod error;
 pub mod host;
 pub mod registry;

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::commands::{app_info::GetAppInfo, expressions::*, flow_file::*, settings::*, validation::*};
+use crate::commands::{app_info::GetAppInfo, environment::CurrentEnvironment, expressions::*, flow_file::*, settings::*, validation::*};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 macro_rules! registry {
@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.
@@ -92,6 +92,24 @@ mod tests {
         let analysis = dispatch(&ctx(), "analyze_expression", json!({"text": "@{outputs('Get')} @{nope()}"})).await.unwrap();
         assert_eq!(analysis["actions"][0]["name"], "Get");
         assert_eq!(analysis["problems"][0]["kind"], "unknownFunction");
+    }
+
+    #[tokio::test]
+    async fn the_embedded_sandbox_is_the_environment_unless_another_is_chosen() {
+        let dir = tempfile::tempdir().unwrap();
+        let (embedded, serving) = crate::embedded_sandbox::start(dir.path()).unwrap();
+        let server = tokio::spawn(serving);
+        let ctx = ctx().with_sandbox(embedded);
+        let env = dispatch(&ctx, "current_environment", json!({})).await.unwrap();
+        assert_eq!(env["name"], "Embedded sandbox");
+        assert!(env["url"].as_str().unwrap().starts_with("http://127.0.0.1:"));
+        let personas: Vec<_> = env["personas"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect();
+        assert!(personas.contains(&"sam".to_string()) && personas.contains(&"nora".to_string()), "{personas:?}");
+        dispatch(&ctx, "update_settings", json!({"lastEnvironment": "Contoso Dev"})).await.unwrap();
+        let env = dispatch(&ctx, "current_environment", json!({})).await.unwrap();
+        assert_eq!(env["name"], "Contoso Dev");
+        assert_eq!(env["embedded"], false);
+        server.abort();
     }
 
     #[tokio::test]

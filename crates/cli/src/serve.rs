@@ -22,6 +22,12 @@ pub struct ServeArgs {
     /// Open the designer in the system browser.
     #[arg(long)]
     open: bool,
+    /// Where the embedded sandbox keeps its data [default: $XDG_DATA_HOME/flowbench/sandbox]
+    #[arg(long)]
+    sandbox_data: Option<PathBuf>,
+    /// Do not start the embedded sandbox.
+    #[arg(long, conflicts_with = "sandbox_data")]
+    no_sandbox: bool,
 }
 
 pub fn run(args: ServeArgs) -> Result<(), String> {
@@ -38,7 +44,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         eprintln!("flowbench: warning: no UI at {} (run `npm run build -w ui`); serving commands only", ui_dir.display());
     }
     let settings_file = args.settings.unwrap_or_else(default_settings_file);
-    let server = bind(ServeOptions { addr: SocketAddr::new(args.host, args.port), ui_dir: Some(ui_dir), settings_file })
+    let sandbox_dir = (!args.no_sandbox).then(|| args.sandbox_data.unwrap_or_else(default_sandbox_dir));
+    let server = bind(ServeOptions { addr: SocketAddr::new(args.host, args.port), ui_dir: Some(ui_dir), settings_file, sandbox_dir })
         .await
         .map_err(|e| e.to_string())?;
     let url = server.url();
@@ -64,4 +71,12 @@ fn default_settings_file() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
         .unwrap_or_else(std::env::temp_dir);
     base.join("flowbench").join("browser-settings.json")
+}
+
+fn default_sandbox_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("flowbench").join("sandbox")
 }

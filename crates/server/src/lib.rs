@@ -27,6 +27,8 @@ pub enum ServeError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("cannot make the session secret: {0}")]
     Secret(String),
+    #[error("cannot start the embedded sandbox: {0}")]
+    Sandbox(String),
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -36,6 +38,8 @@ pub struct ServeOptions {
     /// The built UI (`ui/dist`); API only when absent.
     pub ui_dir: Option<PathBuf>,
     pub settings_file: PathBuf,
+    /// Where the embedded sandbox keeps its data; `None` runs without one.
+    pub sandbox_dir: Option<PathBuf>,
 }
 
 /// A server that is listening but not yet serving.
@@ -67,7 +71,12 @@ pub async fn bind(options: ServeOptions) -> Result<BoundServer, ServeError> {
         TcpListener::bind(options.addr).await.map_err(|source| ServeError::Bind { addr: options.addr, source })?;
     let local_addr = listener.local_addr()?;
     let secret = Secret::generate().map_err(ServeError::Secret)?;
-    let ctx = Context::new(Arc::new(FileHost::new(options.settings_file)));
+    let mut ctx = Context::new(Arc::new(FileHost::new(options.settings_file)));
+    if let Some(dir) = &options.sandbox_dir {
+        let (sandbox, serving) = flowbench_api::embedded_sandbox::start(dir).map_err(ServeError::Sandbox)?;
+        tokio::spawn(serving);
+        ctx = ctx.with_sandbox(sandbox);
+    }
     let router = routes::router(ctx, guard::Guard::new(local_addr.port(), secret.clone()), options.ui_dir);
     Ok(BoundServer { listener, router, local_addr, secret })
 }

@@ -5,6 +5,7 @@ import type { AnalyzeExpressionRequest } from "./AnalyzeExpressionRequest";
 import type { ApiError } from "./ApiError";
 import type { AppInfo } from "./AppInfo";
 import type { Diagnostic } from "./Diagnostic";
+import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { FlowDocument } from "./FlowDocument";
 import type { FunctionInfo } from "./FunctionInfo";
 import type { NoArgs } from "./NoArgs";
@@ -23,6 +24,7 @@ export type Commands = {
   expression_catalogue: { request: NoArgs; response: Array<FunctionInfo> };
   analyze_expression: { request: AnalyzeExpressionRequest; response: Analysis };
   validate_flow: { request: ValidateFlowRequest; response: Array<Diagnostic> };
+  current_environment: { request: NoArgs; response: EnvironmentInfo };
 };
 
 export type CommandName = keyof Commands;
@@ -36,6 +38,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "expression_catalogue",
   "analyze_expression",
   "validate_flow",
+  "current_environment",
 ];
 
 export type { ApiError };

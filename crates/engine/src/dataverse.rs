@@ -1,0 +1,150 @@
+//! The Dataverse connector's row operations through the Web API v9.2 (the same client for the
+//! sandbox and a real environment). Outputs take the connector's shape `{statusCode, headers, body}`;
+//! a failure carries the error code and message of Dataverse's response body.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+
+use crate::identity::ChosenIdentity;
+use crate::record::StepError;
+
+/// Everything but the characters OData query values may keep as they are.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// The result of one operation: outputs, or an error with whatever outputs the response had.
+pub(crate) type OperationResult = Result<Value, (StepError, Option<Value>)>;
+
+pub(crate) async fn run_operation(
+    client: &reqwest::Client,
+    environment_url: &str,
+    operation: &str,
+    parameters: &Map<String, Value>,
+    identity: &ChosenIdentity,
+) -> OperationResult {
+    let request = build_request(environment_url, operation, parameters).map_err(|e| (e, None))?;
+    let mut builder = client
+        .request(request.method, &request.url)
+        .bearer_auth(&identity.token)
+        .header("Accept", "application/json")
+        .header("OData-MaxVersion", "4.0")
+        .header("OData-Version", "4.0");
+    if let Some(object_id) = &identity.caller_object_id {
+        builder = builder.header("CallerObjectId", object_id);
+    }
+    if request.return_representation {
+        builder = builder.header("Prefer", "return=representation");
+    }
+    if let Some(body) = &request.body {
+        builder = builder.json(body);
+    }
+    let response = builder.send().await.map_err(|e| {
+        (StepError::new("ServiceUnavailable", format!("{operation}: the request to {} failed: {e}", request.url)), None)
+    })?;
+    let status = response.status().as_u16();
+    let headers: Map<String, Value> = response
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), Value::String(v.to_str().ok()?.to_string()))))
+        .collect();
+    let text = response.text().await.unwrap_or_default();
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    let outputs = json!({ "statusCode": status, "headers": headers, "body": body });
+    if (200..300).contains(&status) {
+        Ok(outputs)
+    } else {
+        let code = body.pointer("/error/code").and_then(Value::as_str).unwrap_or("ActionFailed").to_string();
+        let message = body
+            .pointer("/error/message")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{operation} answered HTTP {status}"));
+        Err((StepError::new(code, message), Some(outputs)))
+    }
+}
+
+struct Request {
+    method: Method,
+    url: String,
+    body: Option<Value>,
+    return_representation: bool,
+}
+
+fn build_request(environment_url: &str, operation: &str, parameters: &Map<String, Value>) -> Result<Request, StepError> {
+    let base = format!("{}/api/data/v9.2", environment_url.trim_end_matches('/'));
+    let text = |key: &str| -> Option<String> {
+        match parameters.get(key)? {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    };
+    let entity_set = text("entityName").ok_or_else(|| missing(operation, "entityName"))?;
+    check_segment(operation, "entityName", &entity_set)?;
+    let row = || -> Result<String, StepError> {
+        let id = text("recordId").ok_or_else(|| missing(operation, "recordId"))?;
+        check_segment(operation, "recordId", &id)?;
+        Ok(format!("{base}/{entity_set}({id})"))
+    };
+    let query = |keys: &[&str]| -> String {
+        let pairs: Vec<String> = keys
+            .iter()
+            .filter_map(|k| text(k).filter(|v| !v.is_empty()).map(|v| format!("{k}={}", utf8_percent_encode(&v, QUERY_VALUE))))
+            .collect();
+        if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) }
+    };
+    Ok(match operation {
+        "CreateRecord" => Request {
+            method: Method::POST,
+            url: format!("{base}/{entity_set}"),
+            body: Some(row_body(parameters)),
+            return_representation: true,
+        },
+        "GetItem" => Request { method: Method::GET, url: format!("{}{}", row()?, query(&["$select"])), body: None, return_representation: false },
+        "ListRecords" => Request {
+            method: Method::GET,
+            url: format!("{base}/{entity_set}{}", query(&["$select", "$filter", "$orderby", "$top"])),
+            body: None,
+            return_representation: false,
+        },
+        "UpdateRecord" | "UpdateOnlyRecord" => Request {
+            method: Method::PATCH,
+            url: row()?,
+            body: Some(row_body(parameters)),
+            return_representation: true,
+        },
+        "DeleteRecord" => Request { method: Method::DELETE, url: row()?, body: None, return_representation: false },
+        other => {
+            return Err(StepError::new(
+                "NotImplemented",
+                format!("the Dataverse operation '{other}' is not implemented by the engine yet; give the step a mock"),
+            ))
+        }
+    })
+}
+
+/// The row's columns from the `item/<column>` parameters (and an `item` object, when given whole).
+fn row_body(parameters: &Map<String, Value>) -> Value {
+    let mut row = parameters.get("item").and_then(Value::as_object).cloned().unwrap_or_default();
+    for (key, value) in parameters {
+        if let Some(column) = key.strip_prefix("item/") {
+            row.insert(column.to_string(), value.clone());
+        }
+    }
+    Value::Object(row)
+}
+
+/// A path segment taken from the flow must not reach elsewhere in the Web API.
+fn check_segment(operation: &str, parameter: &str, value: &str) -> Result<(), StepError> {
+    if value.is_empty() || value.chars().any(|c| matches!(c, '/' | '?' | '#' | '(' | ')' | '%' | '\\') || c.is_whitespace()) {
+        return Err(StepError::new(
+            "BadRequest",
+            format!("{operation}: the parameter '{parameter}' is not a valid {}: '{value}'", if parameter == "recordId" { "row id" } else { "table name" }),
+        ));
+    }
+    Ok(())
+}
+
+fn missing(operation: &str, parameter: &str) -> StepError {
+    StepError::new("BadRequest", format!("{operation} needs the parameter '{parameter}'"))
+}

@@ -1,0 +1,73 @@
+//! The run engine: test-runs a flow step by step with the runtime's semantics
+//! (`../shared/reference/expression-language.md` §3), calling Dataverse as the identity each step
+//! runs as (`flow-format.md` §3), and records the run like Power Automate's run history.
+//!
+//! ```ignore
+//! let record = run_flow(&flow, json!({"headers": {}, "body": {"text": "Ada"}}), options).await;
+//! ```
+//!
+//! Milestone 1: one action at a time (Foreach concurrency is read, iterations run in order); no
+//! retries, timeouts or cancellation yet; connector actions other than Dataverse rows need a mock.
+
+mod containers;
+mod data_operations;
+mod dataverse;
+mod evaluate;
+mod identity;
+mod options;
+mod outcome;
+mod record;
+mod runner;
+mod state;
+mod status;
+mod variables;
+
+use std::time::Duration;
+
+use flowbench_core::Flow;
+use serde_json::Value;
+
+pub use options::{Identities, Identity, Limits, Mock, RunOptions};
+pub use record::{IdentitySource, IdentityUsed, IterationRecord, RunRecord, RunStatus, StepError, StepRecord, StepStatus};
+
+use record::now_rfc3339;
+use runner::Runner;
+use state::RunState;
+
+/// How long one Web API request may take (the runtime's outbound limit is 120 s).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Runs `flow` once. `trigger_outputs` is what the trigger produced, `{headers, body}`
+/// (`triggerBody()` reads its `body`). Never panics on the flow's content: every problem ends in
+/// the record as a step's error.
+pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) -> RunRecord {
+    let start_time = now_rfc3339();
+    let trigger_name = flow.trigger().map_or("manual", |t| t.name.as_str());
+    let client = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().ok();
+    let mut runner = Runner { flow, options: &options, client, state: RunState::new(trigger_name, trigger_outputs) };
+    let (steps, status) = runner.run_scope(&flow.actions, 0).await;
+    let (status, error) = match runner.state.terminated.take() {
+        Some((run_status, run_error)) => (run_status, run_error),
+        None => match status {
+            StepStatus::Failed => (RunStatus::Failed, first_failure(&steps)),
+            StepStatus::TimedOut => (RunStatus::TimedOut, first_failure(&steps)),
+            StepStatus::Cancelled => (RunStatus::Cancelled, None),
+            StepStatus::Succeeded | StepStatus::Skipped => (RunStatus::Succeeded, None),
+        },
+    };
+    RunRecord { status, error, start_time, end_time: now_rfc3339(), steps }
+}
+
+/// The error of the innermost failed step that is not a container repeating an inner failure.
+fn first_failure(steps: &[StepRecord]) -> Option<StepError> {
+    for step in steps.iter().filter(|s| s.status == StepStatus::Failed) {
+        let inner = first_failure(&step.steps).or_else(|| step.iterations.iter().find_map(|i| first_failure(&i.steps)));
+        if inner.is_some() {
+            return inner;
+        }
+        if step.error.is_some() {
+            return step.error.clone();
+        }
+    }
+    None
+}

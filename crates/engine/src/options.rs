@@ -1,0 +1,63 @@
+//! What a run is given: identities for its connections, mocks, the environment, limits.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::record::StepStatus;
+
+/// A user the engine can call Dataverse as.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    /// What the run record shows (a persona name, a user principal name).
+    pub user: String,
+    /// The bearer token for the environment.
+    pub token: String,
+    /// The Entra object id, needed to impersonate this user (`CallerObjectId`).
+    pub object_id: Option<String>,
+}
+
+/// Who each connection runs as.
+#[derive(Clone, Debug, Default)]
+pub struct Identities {
+    /// By connection reference logical name: the owner of the connection bound to it.
+    pub references: BTreeMap<String, Identity>,
+    /// The run's user (the signed-in user, or a chosen user): used by invoker connections.
+    pub invoker: Option<Identity>,
+}
+
+/// A canned answer for an action, instead of running it (`definition.staticResults` in spirit).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mock {
+    pub status: StepStatus,
+    pub outputs: Value,
+}
+
+/// Limits that keep a run bounded whatever the flow says.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Items a Foreach, Query or Select may take, and passes an Until may make. The runtime allows
+    /// 100,000 items and 5,000 Until passes; 5,000 keeps test runs short.
+    pub max_iterations: usize,
+    /// Containers inside containers; deeper steps fail instead of exhausting the stack.
+    pub max_nesting: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_iterations: 5_000, max_nesting: 64 }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// The Dataverse environment URL (`http://127.0.0.1:<port>` for the sandbox). Dataverse steps
+    /// without a mock fail when it is missing.
+    pub environment_url: Option<String>,
+    pub identities: Identities,
+    /// By action name.
+    pub mocks: BTreeMap<String, Mock>,
+    pub limits: Limits,
+}

@@ -1,0 +1,209 @@
+//! Runs the actions of a scope in dependency order, one at a time, and dispatches each action to
+//! what runs its type. Containers are in `containers.rs`.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use flowbench_core::outline::run_order;
+use flowbench_core::{Action, ActionKind, Flow};
+use serde_json::{json, Value};
+
+use crate::evaluate::evaluate_inputs;
+use crate::identity::choose_identity;
+use crate::options::RunOptions;
+use crate::outcome::{invalid_template, Outcome};
+use crate::record::{now_rfc3339, IdentitySource, IdentityUsed, IterationRecord, StepError, StepRecord, StepStatus};
+use crate::state::RunState;
+use crate::status::{aggregate_status, run_after_satisfied};
+use crate::{data_operations, dataverse, variables};
+
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+pub(crate) struct Runner<'f> {
+    pub flow: &'f Flow,
+    pub options: &'f RunOptions,
+    pub client: Option<reqwest::Client>,
+    pub state: RunState,
+}
+
+/// A container's result: its own outcome plus its inner steps or iterations.
+pub(crate) struct ContainerResult {
+    pub outcome: Outcome,
+    pub steps: Vec<StepRecord>,
+    pub iterations: Vec<IterationRecord>,
+}
+
+impl<'f> Runner<'f> {
+    /// Runs `actions` (one scope) and returns their records in the order they ran, with the
+    /// scope's aggregated status.
+    pub fn run_scope<'s>(&'s mut self, actions: &'f [Action], depth: usize) -> BoxFuture<'s, (Vec<StepRecord>, StepStatus)> {
+        Box::pin(async move {
+            let mut ended: HashMap<String, StepStatus> = HashMap::with_capacity(actions.len());
+            let mut records = Vec::with_capacity(actions.len());
+            for action in run_order(actions) {
+                let record = if self.state.terminated.is_some() {
+                    let reason = format!("The execution of template action '{}' is skipped: the run was terminated.", action.name);
+                    skipped(action, "Terminated", &reason)
+                } else {
+                    match run_after_satisfied(action, &ended) {
+                        Ok(()) => self.run_action(action, depth).await,
+                        Err(reason) => skipped(action, "ActionConditionFailed", &reason),
+                    }
+                };
+                self.remember_tree(&record);
+                ended.insert(action.name.clone(), record.status);
+                records.push(record);
+            }
+            let status = aggregate_status(actions, &ended);
+            (records, status)
+        })
+    }
+
+    /// A record and, for a skipped container, its skipped inner steps: all visible to expressions.
+    fn remember_tree(&mut self, record: &StepRecord) {
+        self.state.remember(record);
+        if record.status == StepStatus::Skipped {
+            for inner in &record.steps {
+                self.remember_tree(inner);
+            }
+        }
+    }
+
+    async fn run_action(&mut self, action: &'f Action, depth: usize) -> StepRecord {
+        let start_time = now_rfc3339();
+        if let Some(mock) = self.options.mocks.get(&action.name) {
+            let outcome = Outcome {
+                status: mock.status,
+                code: Some(if mock.status == StepStatus::Failed { "ActionFailed" } else { "OK" }.into()),
+                inputs: None,
+                outputs: Some(mock.outputs.clone()),
+                error: (mock.status == StepStatus::Failed)
+                    .then(|| StepError::new("ActionFailed", format!("The mock of '{}' says Failed", action.name))),
+                identity: Some(IdentityUsed { user: "mock".into(), object_id: None, caller: None, source: IdentitySource::Mock }),
+            };
+            return finish(action, start_time, ContainerResult { outcome, steps: Vec::new(), iterations: Vec::new() });
+        }
+        let raw_inputs = action.body().get("inputs").cloned().unwrap_or(Value::Null);
+        let name = action.name.as_str();
+        let kind = action.kind();
+        let result = match kind {
+            ActionKind::If | ActionKind::Switch | ActionKind::Foreach | ActionKind::Until | ActionKind::Scope => {
+                if depth >= self.options.limits.max_nesting {
+                    let message = format!(
+                        "'{name}' is nested {depth} containers deep; the engine runs at most {} levels",
+                        self.options.limits.max_nesting
+                    );
+                    simple(Outcome::failed(None, StepError::new("ActionNestingLimitExceeded", message)))
+                } else {
+                    self.run_container(action, depth + 1).await
+                }
+            }
+            ActionKind::Terminate => simple(self.terminate(action, &raw_inputs)),
+            ActionKind::InitializeVariable
+            | ActionKind::SetVariable
+            | ActionKind::IncrementVariable
+            | ActionKind::DecrementVariable
+            | ActionKind::AppendToArrayVariable
+            | ActionKind::AppendToStringVariable => simple(match evaluate_inputs(&self.state, &raw_inputs) {
+                Err(e) => Outcome::failed(None, invalid_template(name, "inputs", e)),
+                Ok(inputs) => match variables::run_variable_action(&mut self.state, kind, &inputs) {
+                    Ok(outputs) => Outcome::succeeded(Some(inputs), outputs),
+                    Err(error) => Outcome::failed(Some(inputs), error.with_place(name)),
+                },
+            }),
+            ActionKind::Compose => simple(data_operations::compose(&self.state, name, &raw_inputs)),
+            ActionKind::ParseJson => simple(data_operations::parse_json(&self.state, name, &raw_inputs)),
+            ActionKind::Query => simple(data_operations::query(&mut self.state, name, &raw_inputs, self.options.limits.max_iterations)),
+            ActionKind::Select => simple(data_operations::select(&mut self.state, name, &raw_inputs, self.options.limits.max_iterations)),
+            _ if action.is_dataverse() => simple(self.run_dataverse(action, &raw_inputs).await),
+            _ => simple(Outcome::failed(None, not_implemented(action))),
+        };
+        finish(action, start_time, result)
+    }
+
+    async fn run_dataverse(&mut self, action: &'f Action, raw_inputs: &Value) -> Outcome {
+        let name = action.name.as_str();
+        let operation = action.operation_id().unwrap_or_default();
+        let parameters = raw_inputs.get("parameters").cloned().unwrap_or_else(|| json!({}));
+        let parameters = match evaluate_inputs(&self.state, &parameters) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Outcome::failed(None, StepError::new("BadRequest", format!("'{name}': inputs.parameters must be an object"))),
+            Err(e) => return Outcome::failed(None, invalid_template(name, "parameters", e)),
+        };
+        let inputs = Some(json!({ "host": { "operationId": operation, "connectionName": action.connection_name() }, "parameters": parameters }));
+        let identity = match choose_identity(self.flow, action, &self.options.identities) {
+            Ok(identity) => identity,
+            Err(error) => return Outcome::failed(inputs, error),
+        };
+        let used = Some(identity.used.clone());
+        let (Some(environment_url), Some(client)) = (self.options.environment_url.as_deref(), self.client.as_ref()) else {
+            let error = StepError::new("NoEnvironment", format!("'{name}' calls Dataverse, but the run was given no environment URL (and no mock)"));
+            return Outcome::failed(inputs, error).with_identity(used);
+        };
+        match dataverse::run_operation(client, environment_url, operation, &parameters, &identity).await {
+            Ok(outputs) => Outcome::succeeded(inputs, Some(outputs)).with_identity(used),
+            Err((error, outputs)) => {
+                let mut outcome = Outcome::failed(inputs, error).with_identity(used);
+                outcome.outputs = outputs;
+                outcome
+            }
+        }
+    }
+}
+
+fn simple(outcome: Outcome) -> ContainerResult {
+    ContainerResult { outcome, steps: Vec::new(), iterations: Vec::new() }
+}
+
+fn not_implemented(action: &Action) -> StepError {
+    let what = match (action.api_name(), action.operation_id()) {
+        (Some(api), Some(operation)) => format!("the connector operation {api}/{operation}"),
+        _ => format!("actions of type '{}'", action.action_type()),
+    };
+    StepError::new("NotImplemented", format!("'{}': the engine does not run {what} yet; give the step a mock", action.name))
+}
+
+fn finish(action: &Action, start_time: String, result: ContainerResult) -> StepRecord {
+    let ContainerResult { outcome, steps, iterations } = result;
+    StepRecord {
+        name: action.name.clone(),
+        action_type: action.action_type().to_string(),
+        status: outcome.status,
+        code: outcome.code,
+        start_time: Some(start_time),
+        end_time: Some(now_rfc3339()),
+        inputs: outcome.inputs,
+        outputs: outcome.outputs,
+        error: outcome.error,
+        identity: outcome.identity,
+        steps,
+        iterations,
+    }
+}
+
+/// A step that did not run, with its inner steps (they did not run either).
+pub(crate) fn skipped(action: &Action, code: &str, reason: &str) -> StepRecord {
+    StepRecord {
+        name: action.name.clone(),
+        action_type: action.action_type().to_string(),
+        status: StepStatus::Skipped,
+        code: Some(code.to_string()),
+        start_time: None,
+        end_time: None,
+        inputs: None,
+        outputs: None,
+        error: Some(StepError::new(code, reason)),
+        identity: None,
+        steps: action
+            .branches
+            .iter()
+            .flat_map(|b| &b.actions)
+            .map(|inner| {
+                let why = format!("The execution of template action '{}' is skipped: its container '{}' did not run.", inner.name, action.name);
+                skipped(inner, code, &why)
+            })
+            .collect(),
+        iterations: Vec::new(),
+    }
+}
