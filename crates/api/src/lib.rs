@@ -6,6 +6,7 @@ pub mod bindings;
 pub mod command;
 pub mod commands;
 pub mod embedded_sandbox;
+pub mod environment_metadata;
 pub mod error;
 pub mod host;
 pub mod registry;

@@ -105,6 +105,14 @@ mod tests {
         assert!(env["url"].as_str().unwrap().starts_with("http://127.0.0.1:"));
         let personas: Vec<_> = env["personas"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect();
         assert!(personas.contains(&"sam".to_string()) && personas.contains(&"nora".to_string()), "{personas:?}");
+        // The sample flow fits the sandbox's tables, so its metadata rules stay silent…
+        let sample = dispatch(&ctx, "sample_flow", json!({})).await.unwrap();
+        let rules: Vec<_> = sample["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(rules, ["connection/delegate-privilege"]);
+        // …and a table the sandbox lacks is named.
+        let broken = flowbench_core::sample::SAMPLE_FLOW_JSON.replace("\"entityName\": \"tasks\"", "\"entityName\": \"phonecalls\"");
+        let diagnostics = dispatch(&ctx, "validate_flow", json!({"flowJson": broken})).await.unwrap();
+        assert!(diagnostics.as_array().unwrap().iter().any(|d| d["rule"] == "metadata/table"), "{diagnostics}");
         dispatch(&ctx, "update_settings", json!({"lastEnvironment": "Contoso Dev"})).await.unwrap();
         let env = dispatch(&ctx, "current_environment", json!({})).await.unwrap();
         assert_eq!(env["name"], "Contoso Dev");

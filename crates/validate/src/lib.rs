@@ -4,6 +4,7 @@
 
 mod diagnostic;
 mod index;
+pub mod metadata;
 pub mod output;
 mod rules;
 
@@ -20,6 +21,8 @@ pub struct ValidationContext {
     pub declared_references: Option<Vec<String>>,
     /// Workflow ids of flows in the same solution that use invoker connections.
     pub invoker_flow_ids: Vec<String>,
+    /// The attached environment's tables, for the `metadata/…` rules.
+    pub metadata: Option<std::sync::Arc<metadata::EnvironmentMetadata>>,
 }
 
 pub fn validate(flow: &Flow, context: &ValidationContext) -> Vec<Diagnostic> {

@@ -7,6 +7,7 @@ use flowbench_validate::{validate, Diagnostic, ValidationContext};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::environment_metadata::validation_context;
 use crate::{ApiError, Command, Context, ErrorCode, NoArgs, SettingsPatch};
 
 /// A flow as the designer shows it.
@@ -34,9 +35,9 @@ impl Command for GetSampleFlow {
     type Request = NoArgs;
     type Response = FlowDocument;
 
-    async fn run(_: &Context, _: NoArgs) -> Result<FlowDocument, ApiError> {
+    async fn run(ctx: &Context, _: NoArgs) -> Result<FlowDocument, ApiError> {
         let flow = Flow::parse(sample::SAMPLE_FLOW_JSON)?;
-        Ok(FlowDocument::of(sample::SAMPLE_FLOW_NAME.into(), None, &flow, &ValidationContext::default()))
+        Ok(FlowDocument::of(sample::SAMPLE_FLOW_NAME.into(), None, &flow, &validation_context(ctx)))
     }
 }
 
@@ -57,13 +58,13 @@ impl Command for OpenFlowFile {
     async fn run(ctx: &Context, request: OpenFlowFileRequest) -> Result<FlowDocument, ApiError> {
         let path = Some(request.path.clone());
         let document = match import_path(Path::new(&request.path)).map_err(import_error)? {
-            Imported::Flow { flow, name, .. } => FlowDocument::of(name, path, &flow, &ValidationContext::default()),
+            Imported::Flow { flow, name, .. } => FlowDocument::of(name, path, &flow, &validation_context(ctx)),
             Imported::Solution(solution) => {
                 let first = solution.flows().first().ok_or_else(|| {
                     ApiError::new(ErrorCode::Solution, format!("{}: the solution holds no cloud flow", request.path))
                 })?;
                 let declared = solution.connection_references().iter().map(|r| r.logical_name.clone()).collect();
-                let context = ValidationContext { declared_references: Some(declared), invoker_flow_ids: Vec::new() };
+                let context = ValidationContext { declared_references: Some(declared), ..validation_context(ctx) };
                 FlowDocument::of(first.name().unwrap_or(first.path()).to_owned(), path, &first.flow, &context)
             }
         };

@@ -1,5 +1,7 @@
 use flowbench_core::Flow;
-use flowbench_validate::{validate, Diagnostic, ValidationContext};
+use flowbench_validate::{validate, Diagnostic};
+
+use crate::environment_metadata::validation_context;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -20,8 +22,8 @@ impl Command for ValidateFlow {
     type Request = ValidateFlowRequest;
     type Response = Vec<Diagnostic>;
 
-    async fn run(_: &Context, request: ValidateFlowRequest) -> Result<Vec<Diagnostic>, ApiError> {
+    async fn run(ctx: &Context, request: ValidateFlowRequest) -> Result<Vec<Diagnostic>, ApiError> {
         let flow = Flow::parse(&request.flow_json).map_err(|e| ApiError::new(ErrorCode::FlowParse, e.to_string()))?;
-        Ok(validate(&flow, &ValidationContext::default()))
+        Ok(validate(&flow, &validation_context(ctx)))
     }
 }

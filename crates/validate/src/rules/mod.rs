@@ -5,6 +5,7 @@ mod dataverse;
 mod expressions;
 mod graph;
 mod limits;
+mod metadata;
 mod structure;
 mod variables;
 
@@ -22,6 +23,7 @@ pub const CHECKS: &[Check] = &[
     dataverse::check,
     connections::check,
     limits::check,
+    metadata::check,
 ];
 
 /// A rule's id, default severity and one-line summary (for SARIF and the problems panel).
@@ -77,6 +79,10 @@ pub const RULES: &[RuleInfo] = &[
     rule("limits/switch-cases", Error, "More than 25 cases in one Switch."),
     rule("limits/variable-count", Error, "More than 250 variables."),
     rule("limits/name", Error, "An action name longer than 80 characters, or with characters names cannot hold."),
+    rule("metadata/table", Error, "The environment has no such table (actions take entity set names, the trigger a logical name)."),
+    rule("metadata/column", Error, "The table has no such column."),
+    rule("metadata/value-type", Error, "A literal value does not fit its column's type."),
+    rule("metadata/lookup-target", Error, "A lookup binds a row of a table it cannot point at."),
 ];
 
 pub fn info(id: &str) -> &'static RuleInfo {
