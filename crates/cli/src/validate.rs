@@ -84,7 +84,7 @@ fn solution_reports(path: &std::path::Path, solution: &Solution) -> Vec<FileRepo
         .filter(|f| f.flow.references().iter().any(|r| r.run_only_user || r.impersonates_invoker))
         .filter_map(|f| f.workflow_id().map(str::to_owned))
         .collect();
-    let context = ValidationContext { declared_references: Some(declared), invoker_flow_ids };
+    let context = ValidationContext { declared_references: Some(declared), invoker_flow_ids, metadata: None };
     solution
         .flows()
         .iter()
