@@ -29,6 +29,8 @@ pub struct FlowIndex<'f> {
     pub nodes: Vec<Node<'f>>,
     /// Node indices by action name; more than one means a duplicate name.
     pub by_name: HashMap<&'f str, Vec<usize>>,
+    /// (scope, name) -> node: runAfter names resolve within a scope.
+    by_scope_and_name: HashMap<(usize, &'f str), usize>,
     /// Node indices per scope (the top level, each branch of each container), in document order.
     pub scopes: Vec<Vec<usize>>,
     pub definition_pointer: &'static str,
@@ -59,6 +61,7 @@ impl<'f> FlowIndex<'f> {
             flow,
             nodes: Vec::new(),
             by_name: HashMap::new(),
+            by_scope_and_name: HashMap::new(),
             scopes: vec![Vec::new()],
             definition_pointer,
             reach: Reachability::default(),
@@ -67,6 +70,7 @@ impl<'f> FlowIndex<'f> {
         index.add_scope(&flow.actions, &format!("{definition_pointer}/actions"), None, None, 0, 0);
         for (i, node) in index.nodes.iter().enumerate() {
             index.by_name.entry(node.action.name.as_str()).or_default().push(i);
+            index.by_scope_and_name.entry((node.scope, node.action.name.as_str())).or_insert(i);
         }
         index.reach = Reachability::compute(&index);
         index.expressions = collect_expressions(&index);
@@ -120,7 +124,7 @@ impl<'f> FlowIndex<'f> {
     /// The node named `name` in the same scope as `id`.
     pub fn sibling(&self, id: usize, name: &str) -> Option<usize> {
         let scope = self.nodes[id].scope;
-        self.by_name.get(name)?.iter().copied().find(|&s| self.nodes[s].scope == scope)
+        self.by_scope_and_name.get(&(scope, name)).copied()
     }
 
     /// Whether `y` has always finished when `x` starts: `y`, or the container holding it at the

@@ -3,6 +3,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use crate::connection::DATAVERSE_APIS;
+use crate::pointer::PointerPath;
 use crate::FlowError;
 
 /// Where a branch's actions live inside its container's JSON.
@@ -159,14 +160,15 @@ pub struct Action {
 impl Action {
     /// A new action from its JSON (which may hold nested actions).
     pub fn from_json(name: impl Into<String>, value: Value) -> Result<Action, FlowError> {
-        let name = name.into();
-        let pointer = format!("/{}", crate::pointer::escape(&name));
-        Action::parse(name, value, &pointer)
+        Action::parse(name.into(), value, None)
     }
 
-    pub(crate) fn parse(name: String, value: Value, pointer: &str) -> Result<Action, FlowError> {
+    /// `parent` is where the map holding this action sits, for error locations.
+    pub(crate) fn parse(name: String, value: Value, parent: Option<&PointerPath>) -> Result<Action, FlowError> {
+        let tokens = [name.as_str()];
+        let here_path = PointerPath { parent, tokens: &tokens };
         let Value::Object(mut body) = value else {
-            return Err(FlowError::shape(pointer, "an action must be an object"));
+            return Err(FlowError::shape(here_path.render(), "an action must be an object"));
         };
         let kind = ActionKind::from_type(body.get("type").and_then(Value::as_str).unwrap_or_default());
         let mut slots = Vec::new();
@@ -185,13 +187,13 @@ impl Action {
         let mut branches = Vec::with_capacity(slots.len());
         for slot in slots {
             let path = slot.path();
-            let here = format!("{pointer}/{}", path.iter().map(|p| crate::pointer::escape(p)).collect::<Vec<_>>().join("/"));
+            let branch_path = PointerPath { parent: Some(&here_path), tokens: &path };
             let taken = take_at(&mut body, &path);
             let (actions, present) = match taken {
                 None => (Vec::new(), false),
-                Some(Value::Object(map)) => (parse_actions(map, &here)?, true),
+                Some(Value::Object(map)) => (parse_actions(map, Some(&branch_path))?, true),
                 Some(Value::Null) => (Vec::new(), true),
-                Some(_) => return Err(FlowError::shape(here, "must be an object of actions")),
+                Some(_) => return Err(FlowError::shape(branch_path.render(), "must be an object of actions")),
             };
             branches.push(Branch { slot, actions, present });
         }
@@ -319,13 +321,9 @@ impl Action {
     }
 }
 
-pub(crate) fn parse_actions(map: Map<String, Value>, pointer: &str) -> Result<Vec<Action>, FlowError> {
-    map.into_iter()
-        .map(|(name, value)| {
-            let here = format!("{pointer}/{}", crate::pointer::escape(&name));
-            Action::parse(name, value, &here)
-        })
-        .collect()
+/// `holder` is where the map sits (its pointer ends in `actions`).
+pub(crate) fn parse_actions(map: Map<String, Value>, holder: Option<&PointerPath>) -> Result<Vec<Action>, FlowError> {
+    map.into_iter().map(|(name, value)| Action::parse(name, value, holder)).collect()
 }
 
 /// Takes the value at `path`, leaving `null` in its place so its key keeps its position.

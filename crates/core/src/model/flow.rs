@@ -2,6 +2,7 @@ use serde_json::{Map, Value};
 
 use super::action::{parse_actions, Action};
 use super::trigger::Trigger;
+use crate::pointer::PointerPath;
 use crate::FlowError;
 
 /// The shape a flow document came in; export writes the same shape back.
@@ -62,7 +63,10 @@ impl Flow {
         let (actions, actions_present) = match definition.get_mut("actions").map(Value::take) {
             None => (Vec::new(), false),
             Some(Value::Null) => (Vec::new(), true),
-            Some(Value::Object(map)) => (parse_actions(map, &format!("{definition_pointer}/actions"))?, true),
+            Some(Value::Object(map)) => {
+                let tokens: &[&str] = if shape == DocumentShape::Definition { &["actions"] } else { &["properties", "definition", "actions"] };
+                (parse_actions(map, Some(&PointerPath { parent: None, tokens }))?, true)
+            }
             Some(_) => return Err(FlowError::shape(format!("{definition_pointer}/actions"), "must be an object")),
         };
         Ok(Flow { root, shape, triggers, actions, triggers_present, actions_present })
