@@ -18,9 +18,7 @@ pub fn parse(metadata: &Metadata, segment: &str) -> Result<Resource, ApiError> {
         return Ok(Resource::WhoAmI);
     }
     // Parts of the Web API that later milestones add: say so rather than "not found".
-    if segment.starts_with('$')
-        || segment.starts_with("EntityDefinitions")
-        || segment.starts_with("RelationshipDefinitions")
+    if segment.starts_with('$') || segment.starts_with("EntityDefinitions") || segment.starts_with("RelationshipDefinitions")
     {
         return Err(ApiError::not_implemented(format!("'{segment}'")));
     }

@@ -61,6 +61,9 @@ async fn resource(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response<Body> {
+    if segment.starts_with("EntityDefinitions") && method == Method::GET {
+        return definitions(&state, &segment, None, query.as_deref(), &headers);
+    }
     let prepared = prepare(&state, method, &segment, query.as_deref(), &headers, body);
     let request = match prepared {
         Ok(request) => request,
@@ -103,9 +106,14 @@ fn prepare(
 
 async fn below_resource(
     State(state): State<AppState>,
+    method: Method,
     Path((segment, rest)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response<Body> {
+    if segment.starts_with("EntityDefinitions") && method == Method::GET {
+        return definitions(&state, &segment, Some(&rest), query.as_deref(), &headers);
+    }
     let e = match authenticate(&state, &headers) {
         Err(e) => e,
         Ok(_) => ApiError::not_implemented(format!(
@@ -113,6 +121,19 @@ async fn below_resource(
         )),
     };
     error_reply(&state, &e)
+}
+
+fn definitions(state: &AppState, segment: &str, below: Option<&str>, query: Option<&str>, headers: &HeaderMap) -> Response<Body> {
+    if let Err(e) = authenticate(state, headers) {
+        return error_reply(state, &e);
+    }
+    let expand = query.is_some_and(|q| {
+        form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "$expand" && v.split(',').any(|e| e.trim().starts_with("Attributes")))
+    });
+    match super::definitions::answer(&state.core.metadata, &state.core.scenario, &state.base_url, segment, below, expand) {
+        Ok(body) => Reply::json(200, body).build(),
+        Err(e) => error_reply(state, &e),
+    }
 }
 
 async fn service_document(State(state): State<AppState>, headers: HeaderMap) -> Response<Body> {
