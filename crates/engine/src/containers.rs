@@ -73,9 +73,11 @@ impl<'f> Runner<'f> {
         let source = action.body().get("foreach").cloned().unwrap_or(Value::Null);
         let items = match evaluate_inputs(&self.state, &source) {
             Ok(Value::Array(items)) => items,
-            Ok(Value::Null) => Vec::new(),
             Ok(other) => {
-                let message = format!("The 'foreach' of '{name}' must give an array, but gave {}", short(&other));
+                let message = format!(
+                    "The execution of template action '{name}' failed: the result of the evaluation of 'foreach' expression is {}. The result must be a valid array.",
+                    short(&other)
+                );
                 return self.failed_container(action, StepError::new("InvalidTemplate", message));
             }
             Err(e) => return self.failed_container(action, invalid_template(name, "foreach", e)),

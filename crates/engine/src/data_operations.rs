@@ -41,7 +41,7 @@ pub(crate) fn parse_json(state: &RunState, name: &str, raw_inputs: &Value) -> Ou
 
 /// A basic JSON Schema check: `type` (one or a list), `properties`, `required`, `items`.
 /// Deeper than 64 levels the check stops (the content was already parsed within serde's limit).
-fn check_schema(value: &Value, schema: &Value, path: &str, problems: &mut Vec<String>, depth: usize) {
+pub(crate) fn check_schema(value: &Value, schema: &Value, path: &str, problems: &mut Vec<String>, depth: usize) {
     if depth > 64 || problems.len() >= 20 {
         return;
     }
@@ -101,19 +101,19 @@ fn json_type(value: &Value) -> &'static str {
 }
 
 /// The `from` array of Query and Select, within the item limit.
-fn from_array(state: &RunState, name: &str, raw_inputs: &Value, max_items: usize) -> Result<Vec<Value>, Outcome> {
+fn from_array(state: &RunState, name: &str, raw_inputs: &Value, max_items: usize) -> Result<Vec<Value>, StepError> {
     let from = raw_inputs.get("from").cloned().unwrap_or(Value::Null);
     let items = match evaluate_inputs(state, &from) {
         Ok(Value::Array(items)) => items,
         Ok(other) => {
             let message = format!("The `from` of '{name}' must be an array, but it is {}", json_type(&other));
-            return Err(Outcome::failed(None, StepError::new("InvalidTemplate", message)));
+            return Err(StepError::new("InvalidTemplate", message));
         }
-        Err(e) => return Err(Outcome::failed(None, invalid_template(name, "`from`", e))),
+        Err(e) => return Err(invalid_template(name, "`from`", e)),
     };
     if items.len() > max_items {
         let message = format!("'{name}' was given {} items; the engine's limit is {max_items}", items.len());
-        return Err(Outcome::failed(None, StepError::new("ActionLimitExceeded", message)));
+        return Err(StepError::new("ActionLimitExceeded", message));
     }
     Ok(items)
 }
@@ -122,7 +122,7 @@ fn from_array(state: &RunState, name: &str, raw_inputs: &Value, max_items: usize
 pub(crate) fn query(state: &mut RunState, name: &str, raw_inputs: &Value, max_items: usize) -> Outcome {
     let items = match from_array(state, name, raw_inputs, max_items) {
         Ok(items) => items,
-        Err(outcome) => return outcome,
+        Err(error) => return Outcome::failed(None, error),
     };
     let condition = raw_inputs.get("where").cloned().unwrap_or(Value::Bool(true));
     let mut kept = Vec::new();
@@ -144,7 +144,7 @@ pub(crate) fn query(state: &mut RunState, name: &str, raw_inputs: &Value, max_it
 pub(crate) fn select(state: &mut RunState, name: &str, raw_inputs: &Value, max_items: usize) -> Outcome {
     let items = match from_array(state, name, raw_inputs, max_items) {
         Ok(items) => items,
-        Err(outcome) => return outcome,
+        Err(error) => return Outcome::failed(None, error),
     };
     let shape = raw_inputs.get("select").cloned().unwrap_or(Value::Null);
     let mut selected = Vec::with_capacity(items.len());

@@ -15,6 +15,12 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remov
 /// The result of one operation: outputs, or an error with whatever outputs the response had.
 pub(crate) type OperationResult = Result<Value, (StepError, Option<Value>)>;
 
+/// What the run record shows of the request (never its Authorization header).
+pub(crate) fn request_summary(environment_url: &str, operation: &str, parameters: &Map<String, Value>) -> Option<Value> {
+    let request = build_request(environment_url, operation, parameters).ok()?;
+    Some(json!({ "method": request.method.as_str(), "uri": request.url }))
+}
+
 pub(crate) async fn run_operation(
     client: &reqwest::Client,
     environment_url: &str,
@@ -147,4 +153,53 @@ fn check_segment(operation: &str, parameter: &str, value: &str) -> Result<(), St
 
 fn missing(operation: &str, parameter: &str) -> StepError {
     StepError::new("BadRequest", format!("{operation} needs the parameter '{parameter}'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parameters(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn list_rows_encodes_its_query_options() {
+        let request = build_request(
+            "http://127.0.0.1:9/",
+            "ListRecords",
+            &parameters(json!({ "entityName": "contacts", "$filter": "lastname eq 'O''Neil & Co'", "$top": 5, "$select": "" })),
+        )
+        .unwrap();
+        assert_eq!(request.method, Method::GET);
+        assert_eq!(
+            request.url,
+            "http://127.0.0.1:9/api/data/v9.2/contacts?$filter=lastname%20eq%20%27O%27%27Neil%20%26%20Co%27&$top=5"
+        );
+    }
+
+    #[test]
+    fn create_sends_the_item_columns_as_the_row() {
+        let request = build_request(
+            "http://h",
+            "CreateRecord",
+            &parameters(json!({ "entityName": "contacts", "item/lastname": "Lovelace", "item/parentcustomerid_account@odata.bind": "accounts(1)" })),
+        )
+        .unwrap();
+        assert_eq!(request.method, Method::POST);
+        assert!(request.return_representation);
+        assert_eq!(request.body, Some(json!({ "lastname": "Lovelace", "parentcustomerid_account@odata.bind": "accounts(1)" })));
+    }
+
+    #[test]
+    fn ids_and_table_names_cannot_reach_elsewhere() {
+        for (entity, id) in [("contacts", "1)/../systemusers(2"), ("contacts/x", "1"), ("", "1"), ("contacts", "a b")] {
+            let error = build_request("http://h", "GetItem", &parameters(json!({ "entityName": entity, "recordId": id }))).err().unwrap();
+            assert_eq!(error.code, "BadRequest", "{entity} {id}");
+        }
+        let missing = build_request("http://h", "DeleteRecord", &parameters(json!({ "entityName": "contacts" }))).err().unwrap();
+        assert!(missing.message.contains("recordId"));
+        let other = build_request("http://h", "PerformBoundAction", &parameters(json!({ "entityName": "contacts" }))).err().unwrap();
+        assert_eq!(other.code, "NotImplemented");
+    }
 }

@@ -43,8 +43,19 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) -> RunRecord {
     let start_time = now_rfc3339();
     let trigger_name = flow.trigger().map_or("manual", |t| t.name.as_str());
+    if let Err(error) = check_trigger_inputs(flow, &trigger_outputs) {
+        return RunRecord { status: RunStatus::Failed, error: Some(error), start_time, end_time: now_rfc3339(), steps: Vec::new() };
+    }
     let client = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().ok();
-    let mut runner = Runner { flow, options: &options, client, state: RunState::new(trigger_name, trigger_outputs) };
+    let mut state = RunState::new(trigger_name, trigger_outputs);
+    // `parameters('x')` reads the definition's defaults (environment variables' current values
+    // are not known to a local run).
+    for parameter in flow.parameters() {
+        if let Some(value) = parameter.default_value {
+            state.scope.parameters.insert(parameter.name, value);
+        }
+    }
+    let mut runner = Runner { flow, options: &options, client, state, steps_started: 0 };
     let (steps, status) = runner.run_scope(&flow.actions, 0).await;
     let (status, error) = match runner.state.terminated.take() {
         Some((run_status, run_error)) => (run_status, run_error),
@@ -70,4 +81,25 @@ fn first_failure(steps: &[StepRecord]) -> Option<StepError> {
         }
     }
     None
+}
+
+/// A Request trigger (manual, Power Apps, HTTP) refuses a body that does not match its schema, as
+/// the runtime answers 400 before any run starts. The run then has no steps.
+fn check_trigger_inputs(flow: &Flow, trigger_outputs: &Value) -> Result<(), StepError> {
+    let Some(trigger) = flow.trigger() else { return Ok(()) };
+    if !trigger.trigger_type().eq_ignore_ascii_case("Request") {
+        return Ok(());
+    }
+    let Some(schema) = trigger.body().get("inputs").and_then(|i| i.get("schema")).filter(|s| s.as_object().is_some_and(|o| !o.is_empty())) else {
+        return Ok(());
+    };
+    let body = trigger_outputs.get("body").unwrap_or(&Value::Null);
+    let mut problems = Vec::new();
+    data_operations::check_schema(body, schema, "", &mut problems, 0);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        let message = format!("The inputs of trigger '{}' do not match its schema: {}", trigger.name, problems.join("; "));
+        Err(StepError::new("TriggerInputSchemaMismatch", message))
+    }
 }

@@ -43,11 +43,14 @@ pub struct Limits {
     pub max_iterations: usize,
     /// Containers inside containers; deeper steps fail instead of exhausting the stack.
     pub max_nesting: usize,
+    /// Steps one run may start in all (nested loops multiply): past it the run ends Failed with
+    /// `ActionLimitExceeded`, as if terminated.
+    pub max_steps: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_iterations: 5_000, max_nesting: 64 }
+        Limits { max_iterations: 5_000, max_nesting: 64, max_steps: 100_000 }
     }
 }
 

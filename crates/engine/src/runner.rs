@@ -13,7 +13,7 @@ use crate::evaluate::evaluate_inputs;
 use crate::identity::choose_identity;
 use crate::options::RunOptions;
 use crate::outcome::{invalid_template, Outcome};
-use crate::record::{now_rfc3339, IdentitySource, IdentityUsed, IterationRecord, StepError, StepRecord, StepStatus};
+use crate::record::{now_rfc3339, IdentitySource, IdentityUsed, IterationRecord, RunStatus, StepError, StepRecord, StepStatus};
 use crate::state::RunState;
 use crate::status::{aggregate_status, run_after_satisfied};
 use crate::{data_operations, dataverse, variables};
@@ -25,6 +25,8 @@ pub(crate) struct Runner<'f> {
     pub options: &'f RunOptions,
     pub client: Option<reqwest::Client>,
     pub state: RunState,
+    /// Steps started so far, against `limits.max_steps`.
+    pub steps_started: usize,
 }
 
 /// A container's result: its own outcome plus its inner steps or iterations.
@@ -72,6 +74,16 @@ impl<'f> Runner<'f> {
 
     async fn run_action(&mut self, action: &'f Action, depth: usize) -> StepRecord {
         let start_time = now_rfc3339();
+        self.steps_started += 1;
+        if self.steps_started > self.options.limits.max_steps {
+            let message = format!(
+                "'{}' would be step {} of the run; the engine's limit is {} steps per run, so the run ends here",
+                action.name, self.steps_started, self.options.limits.max_steps
+            );
+            let error = StepError::new("ActionLimitExceeded", message);
+            self.state.terminated = Some((RunStatus::Failed, Some(error.clone())));
+            return finish(action, start_time, simple(Outcome::failed(None, error)));
+        }
         if let Some(mock) = self.options.mocks.get(&action.name) {
             let outcome = Outcome {
                 status: mock.status,
@@ -141,10 +153,20 @@ impl<'f> Runner<'f> {
             let error = StepError::new("NoEnvironment", format!("'{name}' calls Dataverse, but the run was given no environment URL (and no mock)"));
             return Outcome::failed(inputs, error).with_identity(used);
         };
+        let mut inputs = inputs;
+        if let (Some(Value::Object(record)), Some(request)) = (inputs.as_mut(), dataverse::request_summary(environment_url, operation, &parameters)) {
+            record.insert("request".into(), request);
+        }
         match dataverse::run_operation(client, environment_url, operation, &parameters, &identity).await {
             Ok(outputs) => Outcome::succeeded(inputs, Some(outputs)).with_identity(used),
             Err((error, outputs)) => {
                 let mut outcome = Outcome::failed(inputs, error).with_identity(used);
+                // The action's code is the HTTP status, as in run history (`Forbidden`); the
+                // error keeps Dataverse's own code.
+                let status = outputs.as_ref().and_then(|o| o.get("statusCode")?.as_u64()).and_then(|s| reqwest::StatusCode::from_u16(s as u16).ok());
+                if let Some(reason) = status.and_then(|s| s.canonical_reason()) {
+                    outcome.code = Some(reason.replace(' ', ""));
+                }
                 outcome.outputs = outputs;
                 outcome
             }

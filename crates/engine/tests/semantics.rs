@@ -51,8 +51,9 @@ fn a_failure_skips_its_successors_and_runs_the_failed_branch() {
     assert!(record.step("Next").unwrap().error.as_ref().unwrap().message.contains("actual value 'Failed'"));
     assert_eq!(status(&record, "AfterNext"), StepStatus::Skipped, "skipping propagates");
     assert_eq!(status(&record, "Handler"), StepStatus::Succeeded, "runAfter Failed runs (case-insensitive)");
-    // The failure is handled by a leaf that ran on Failed: the run succeeds.
-    assert_eq!(record.status, RunStatus::Succeeded);
+    // The branch Boom → Next → AfterNext ends Skipped, so it takes Boom's Failed: the run fails
+    // although Handler ran (a handled failure with no skipped branch succeeds: see the Scope test).
+    assert_eq!(record.status, RunStatus::Failed);
 }
 
 #[test]
@@ -203,20 +204,10 @@ fn switch_runs_the_matching_case_or_default() {
 
 #[test]
 fn foreach_runs_each_item_with_item_and_items_and_records_iterations() {
-    let record = run(json!({
-        "Init": { "type": "InitializeVariable", "inputs": { "variables": [{ "name": "Names", "type": "array" }] }, "runAfter": {} },
-        "Each": { "type": "Foreach", "foreach": "@triggerBody()?['people']", "runtimeConfiguration": { "concurrency": { "repetitions": 5 } }, "actions": {
-            "Inner": { "type": "Foreach", "foreach": "@items('Each')?['tags']", "actions": {
-                "Add": { "type": "AppendToArrayVariable", "inputs": { "name": "Names", "value": "@{items('Each')?['name']}:@{item()}" }, "runAfter": {} }
-            }, "runAfter": {} }
-        }, "runAfter": { "Init": ["Succeeded"] } },
-        "All": { "type": "Compose", "inputs": "@variables('names')", "runAfter": { "Each": ["Succeeded"] } }
-    }));
-    let _ = &record;
     let record = run_with(
         json!({
             "Init": { "type": "InitializeVariable", "inputs": { "variables": [{ "name": "Names", "type": "array" }] }, "runAfter": {} },
-            "Each": { "type": "Foreach", "foreach": "@triggerBody()?['people']", "actions": {
+            "Each": { "type": "Foreach", "foreach": "@triggerBody()?['people']", "runtimeConfiguration": { "concurrency": { "repetitions": 5 } }, "actions": {
                 "Inner": { "type": "Foreach", "foreach": "@items('Each')?['tags']", "actions": {
                     "Add": { "type": "AppendToArrayVariable", "inputs": { "name": "Names", "value": "@{items('Each')?['name']}:@{item()}" }, "runAfter": {} }
                 }, "runAfter": {} }
@@ -320,14 +311,30 @@ fn limits_keep_hostile_flows_bounded() {
     let mut options = RunOptions::default();
     options.limits.max_iterations = 100;
     let record = run_with(
-        json!({ "Each": { "type": "Foreach", "foreach": "@range(0, 1000000)", "actions": {
+        json!({ "Each": { "type": "Foreach", "foreach": "@triggerBody()", "actions": {
             "X": { "type": "Compose", "inputs": "@item()", "runAfter": {} } }, "runAfter": {} } }),
-        json!({}),
+        Value::Array((0..1000).map(Value::from).collect()),
         options,
     );
     let each = record.step("Each").unwrap();
     assert_eq!(each.error.as_ref().unwrap().code, "ActionLimitExceeded");
     assert!(each.iterations.is_empty());
+
+    // Nested loops multiply: the run's step budget ends the run instead.
+    let mut options = RunOptions::default();
+    options.limits.max_steps = 500;
+    let record = run_with(
+        json!({ "Outer": { "type": "Foreach", "foreach": "@triggerBody()", "actions": {
+            "Inner": { "type": "Foreach", "foreach": "@triggerBody()", "actions": {
+                "X": { "type": "Compose", "inputs": "@item()", "runAfter": {} } }, "runAfter": {} } }, "runAfter": {} },
+            "After": { "type": "Compose", "inputs": 1, "runAfter": { "Outer": ["Succeeded", "Failed"] } } }),
+        Value::Array((0..1000).map(Value::from).collect()),
+        options,
+    );
+    assert_eq!(record.status, RunStatus::Failed);
+    assert_eq!(record.error.as_ref().unwrap().code, "ActionLimitExceeded");
+    assert!(record.step("Outer").unwrap().iterations.len() < 5);
+    assert_eq!(record.step("After").unwrap().code.as_deref(), Some("Terminated"));
 
     // Containers nested deeper than the limit fail where the limit is crossed.
     let mut nested = json!({ "Leaf": { "type": "Compose", "inputs": 1, "runAfter": {} } });
@@ -355,4 +362,45 @@ fn the_record_serializes_to_json() {
     assert_eq!(text["steps"][0]["name"], "One");
     assert_eq!(text["steps"][0]["actionType"], "Compose");
     assert_eq!(text["steps"][0]["outputs"], 1);
+}
+
+#[test]
+fn parameters_read_the_definition_defaults() {
+    let flow = Flow::from_value(json!({
+        "parameters": { "Greeting (fb_Greeting)": { "type": "String", "defaultValue": "Hello" } },
+        "triggers": { "manual": { "type": "Request", "kind": "Button", "inputs": {} } },
+        "actions": { "Say": { "type": "Compose", "inputs": "@{parameters('Greeting (fb_Greeting)')}, Ada", "runAfter": {} } }
+    }))
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let record = runtime.block_on(run_flow(&flow, json!({}), RunOptions::default()));
+    assert_eq!(outputs(&record, "Say"), json!("Hello, Ada"));
+}
+
+#[test]
+fn a_trigger_body_that_does_not_match_the_schema_does_not_start_a_run() {
+    let flow = Flow::from_value(json!({
+        "triggers": { "manual": { "type": "Request", "kind": "Button", "inputs": { "schema": {
+            "type": "object", "properties": { "text": { "type": "string" }, "count": { "type": "integer" } }, "required": ["text"] } } } },
+        "actions": { "Say": { "type": "Compose", "inputs": "@triggerBody()?['text']", "runAfter": {} } }
+    }))
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let refused = runtime.block_on(run_flow(&flow, json!({ "body": { "count": "many" } }), RunOptions::default()));
+    assert_eq!(refused.status, RunStatus::Failed);
+    assert!(refused.steps.is_empty());
+    let error = refused.error.unwrap();
+    assert_eq!(error.code, "TriggerInputSchemaMismatch");
+    assert!(error.message.contains("required property `text`") && error.message.contains("`/count` should be of type integer"), "{}", error.message);
+    let accepted = runtime.block_on(run_flow(&flow, json!({ "body": { "text": "hi", "count": 2 } }), RunOptions::default()));
+    assert_eq!(outputs(&accepted, "Say"), json!("hi"));
+}
+
+/// The CLI and the desktop app spawn runs on a multi-threaded runtime: the future must be Send.
+#[test]
+fn a_run_can_be_spawned() {
+    fn assert_send<T: Send>(_: &T) {}
+    let flow = definition(json!({}));
+    let future = run_flow(&flow, json!({}), RunOptions::default());
+    assert_send(&future);
 }

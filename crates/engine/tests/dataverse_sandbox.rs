@@ -1,0 +1,212 @@
+//! End to end against the embedded sandbox, served in-process on 127.0.0.1:0: Dataverse steps
+//! call the Web API as the identity each step runs as, and failures carry Dataverse's codes.
+
+use flowbench_core::Flow;
+use flowbench_engine::{run_flow, IdentitySource, Identities, Identity, RunOptions, RunRecord, RunStatus, StepStatus};
+use flowbench_sandbox::{Persona, Sandbox, Scenario};
+use serde_json::{json, Value};
+
+struct Served {
+    sandbox: Sandbox,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn serve() -> Served {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let sandbox = Sandbox::open(dir.path(), Scenario::builtin()).expect("the sandbox opens");
+    let (address, serving) = sandbox.serve("127.0.0.1:0".parse().unwrap()).expect("the sandbox serves");
+    tokio::spawn(serving);
+    Served { sandbox, url: format!("http://{address}"), _dir: dir }
+}
+
+impl Served {
+    fn persona(&self, name: &str) -> Persona {
+        self.sandbox.personas().into_iter().find(|p| p.name == name).expect("a known persona")
+    }
+
+    fn identity(&self, name: &str) -> Identity {
+        Identity {
+            user: name.to_string(),
+            token: self.sandbox.token_for(name).expect("a token"),
+            object_id: Some(self.persona(name).azure_active_directory_object_id.to_string()),
+        }
+    }
+
+    fn options(&self, identities: Identities) -> RunOptions {
+        RunOptions { environment_url: Some(self.url.clone()), identities, ..RunOptions::default() }
+    }
+}
+
+/// A button flow that creates a contact through `connection`, reads it back, and lists it.
+fn create_contact_flow(runtime_source: &str) -> Flow {
+    let host = json!({ "apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps", "connectionName": "shared_commondataserviceforapps" });
+    let with = |operation: &str| {
+        let mut h = host.clone();
+        h["operationId"] = json!(operation);
+        h
+    };
+    Flow::from_value(json!({ "properties": {
+        "connectionReferences": { "shared_commondataserviceforapps": {
+            "runtimeSource": runtime_source,
+            "connection": { "connectionReferenceLogicalName": "fb_dataverse" },
+            "api": { "name": "shared_commondataserviceforapps" } } },
+        "definition": {
+            "triggers": { "manual": { "type": "Request", "kind": "Button", "inputs": { "schema": { "type": "object" } } } },
+            "actions": {
+                "Add_a_new_row": { "type": "OpenApiConnection", "inputs": { "host": with("CreateRecord"), "parameters": {
+                    "entityName": "contacts",
+                    "item/firstname": "@triggerBody()?['first']",
+                    "item/lastname": "Tester",
+                    "item/emailaddress1": "@{toLower(triggerBody()?['first'])}@example.com" } }, "runAfter": {} },
+                "Get_a_row": { "type": "OpenApiConnection", "inputs": { "host": with("GetItem"), "parameters": {
+                    "entityName": "contacts", "recordId": "@outputs('Add_a_new_row')?['body/contactid']",
+                    "$select": "firstname,_createdby_value" } }, "runAfter": { "Add_a_new_row": ["Succeeded"] } },
+                "List_rows": { "type": "OpenApiConnection", "inputs": { "host": with("ListRecords"), "parameters": {
+                    "entityName": "contacts", "$filter": "lastname eq 'Tester' and firstname eq '@{triggerBody()?['first']}'",
+                    "$select": "firstname", "$top": 5 } }, "runAfter": { "Get_a_row": ["Succeeded"] } },
+                "Update_a_row": { "type": "OpenApiConnection", "inputs": { "host": with("UpdateRecord"), "parameters": {
+                    "entityName": "contacts", "recordId": "@body('Get_a_row')?['contactid']", "item/jobtitle": "Engineer" } },
+                    "runAfter": { "List_rows": ["Succeeded"] } },
+                "Found": { "type": "Compose", "inputs": "@length(outputs('List_rows')?['body/value'])", "runAfter": { "Update_a_row": ["Succeeded"] } }
+            } } } }))
+    .expect("a valid flow")
+}
+
+async fn run_as_invoker(served: &Served, persona: &str) -> RunRecord {
+    let identities = Identities { invoker: Some(served.identity(persona)), ..Identities::default() };
+    run_flow(&create_contact_flow("invoker"), json!({ "headers": {}, "body": { "first": "Ada" } }), served.options(identities)).await
+}
+
+#[tokio::test]
+async fn the_invoker_with_the_privilege_creates_the_row_as_themself() {
+    let served = serve().await;
+    let record = run_as_invoker(&served, "sam").await;
+    assert_eq!(record.status, RunStatus::Succeeded, "{:#?}", record.steps);
+    let create = record.step("Add_a_new_row").unwrap();
+    assert_eq!(create.outputs.as_ref().unwrap()["statusCode"], 201);
+    let identity = create.identity.as_ref().unwrap();
+    assert_eq!(identity.user, "sam");
+    assert!(matches!(identity.source, IdentitySource::RunOnlyUser { .. }));
+
+    let sam = served.persona("sam").system_user_id.to_string();
+    let row = &record.step("Get_a_row").unwrap().outputs.as_ref().unwrap()["body"];
+    assert_eq!(row["firstname"], "Ada");
+    assert_eq!(row["_createdby_value"].as_str().map(str::to_ascii_lowercase), Some(sam.to_ascii_lowercase()));
+    assert_eq!(record.step("Found").unwrap().outputs, Some(json!(1)));
+    let updated = &record.step("Update_a_row").unwrap().outputs.as_ref().unwrap()["body"];
+    assert_eq!(updated["jobtitle"], "Engineer");
+}
+
+#[tokio::test]
+async fn the_invoker_without_the_privilege_fails_with_dataverse_s_code() {
+    let served = serve().await;
+    let record = run_as_invoker(&served, "nora").await;
+    assert_eq!(record.status, RunStatus::Failed);
+    let create = record.step("Add_a_new_row").unwrap();
+    assert_eq!(create.status, StepStatus::Failed);
+    let error = create.error.as_ref().unwrap();
+    assert_eq!(error.code, "0x80040220");
+    assert!(error.message.contains("prvCreateContact"), "{}", error.message);
+    assert_eq!(create.outputs.as_ref().unwrap()["statusCode"], 403);
+    assert_eq!(create.code.as_deref(), Some("Forbidden"));
+    let request = &create.inputs.as_ref().unwrap()["request"];
+    assert_eq!(request["method"], "POST");
+    assert!(request["uri"].as_str().unwrap().ends_with("/api/data/v9.2/contacts"));
+    assert_eq!(create.inputs.as_ref().unwrap()["parameters"]["item/firstname"], "Ada");
+    assert_eq!(create.identity.as_ref().unwrap().user, "nora");
+    assert_eq!(record.step("Get_a_row").unwrap().status, StepStatus::Skipped);
+    assert_eq!(record.error.as_ref().unwrap().code, "0x80040220");
+}
+
+#[tokio::test]
+async fn a_reference_connection_runs_as_its_owner() {
+    let served = serve().await;
+    let mut identities = Identities { invoker: Some(served.identity("nora")), ..Identities::default() };
+    identities.references.insert("fb_dataverse".into(), served.identity("svc"));
+    let record = run_flow(&create_contact_flow("embedded"), json!({ "body": { "first": "Grace" } }), served.options(identities)).await;
+    assert_eq!(record.status, RunStatus::Succeeded, "{:#?}", record.steps);
+    let create = record.step("Add_a_new_row").unwrap();
+    assert_eq!(create.identity.as_ref().unwrap().user, "svc");
+    assert!(matches!(&create.identity.as_ref().unwrap().source, IdentitySource::ConnectionReference { logical_name } if logical_name == "fb_dataverse"));
+    let svc = served.persona("svc").system_user_id.to_string();
+    let row = &record.step("Get_a_row").unwrap().outputs.as_ref().unwrap()["body"];
+    assert_eq!(row["_createdby_value"].as_str().map(str::to_ascii_lowercase), Some(svc.to_ascii_lowercase()));
+}
+
+#[tokio::test]
+async fn an_invoker_connection_without_an_invoker_never_falls_back_to_the_owner() {
+    let served = serve().await;
+    let mut identities = Identities::default();
+    identities.references.insert("fb_dataverse".into(), served.identity("svc"));
+    let record = run_flow(&create_contact_flow("invoker"), json!({ "body": { "first": "Ada" } }), served.options(identities)).await;
+    let create = record.step("Add_a_new_row").unwrap();
+    assert_eq!(create.status, StepStatus::Failed);
+    let error = create.error.as_ref().unwrap();
+    assert_eq!(error.code, "ConnectionAuthorizationFailed");
+    assert!(error.message.contains("no invoker"), "{}", error.message);
+    assert!(create.outputs.is_none(), "no request was made");
+}
+
+#[tokio::test]
+async fn delete_removes_the_row_and_a_missing_row_fails_with_its_code() {
+    let served = serve().await;
+    let host = |operation: &str| json!({ "apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps",
+        "connectionName": "shared_commondataserviceforapps", "operationId": operation });
+    let flow = Flow::from_value(json!({ "properties": {
+        "connectionReferences": { "shared_commondataserviceforapps": { "runtimeSource": "embedded",
+            "connection": { "connectionReferenceLogicalName": "fb_dataverse" }, "api": { "name": "shared_commondataserviceforapps" } } },
+        "definition": {
+            "triggers": { "manual": { "type": "Request", "kind": "Button", "inputs": {} } },
+            "actions": {
+                "Create": { "type": "OpenApiConnection", "inputs": { "host": host("CreateRecord"), "parameters": { "entityName": "contacts", "item/lastname": "Gone" } }, "runAfter": {} },
+                "Delete": { "type": "OpenApiConnection", "inputs": { "host": host("DeleteRecord"), "parameters": { "entityName": "contacts", "recordId": "@body('Create')?['contactid']" } }, "runAfter": { "Create": ["Succeeded"] } },
+                "Get_again": { "type": "OpenApiConnection", "inputs": { "host": host("GetItem"), "parameters": { "entityName": "contacts", "recordId": "@body('Create')?['contactid']" } }, "runAfter": { "Delete": ["Succeeded"] } },
+                "Sneaky": { "type": "OpenApiConnection", "inputs": { "host": host("GetItem"), "parameters": { "entityName": "contacts", "recordId": "x)/../systemusers(" } }, "runAfter": { "Get_again": ["Failed"] } }
+            } } } }))
+    .unwrap();
+    let mut identities = Identities::default();
+    identities.references.insert("fb_dataverse".into(), served.identity("admin"));
+    let record = run_flow(&flow, json!({}), served.options(identities)).await;
+    assert_eq!(record.step("Delete").unwrap().status, StepStatus::Succeeded, "{:#?}", record.steps);
+    let missing = record.step("Get_again").unwrap();
+    assert_eq!(missing.status, StepStatus::Failed);
+    assert_eq!(missing.outputs.as_ref().unwrap()["statusCode"], 404);
+    assert!(missing.error.as_ref().unwrap().code.starts_with("0x"), "{:?}", missing.error);
+    let sneaky = record.step("Sneaky").unwrap();
+    assert_eq!(sneaky.error.as_ref().unwrap().code, "BadRequest");
+    let _: Option<&Value> = sneaky.outputs.as_ref();
+}
+
+/// Under the Dataverse row trigger, "Use invoker's connection" keeps the reference's connection
+/// and impersonates the trigger's "Run as" user through `CallerObjectId`.
+#[tokio::test]
+async fn impersonation_calls_with_the_reference_token_as_the_invoker() {
+    let served = serve().await;
+    let flow = Flow::from_value(json!({ "properties": {
+        "connectionReferences": { "shared_commondataserviceforapps_1": { "runtimeSource": "embedded",
+            "impersonation": { "source": "invoker" },
+            "connection": { "connectionReferenceLogicalName": "fb_dataverse" }, "api": { "name": "shared_commondataserviceforapps" } } },
+        "definition": {
+            "triggers": { "When_a_row_is_added": { "type": "OpenApiConnectionWebhook", "inputs": {
+                "host": { "apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps", "connectionName": "shared_commondataserviceforapps_1", "operationId": "SubscribeWebhookTrigger" },
+                "parameters": { "subscriptionRequest/message": 1, "subscriptionRequest/entityname": "account", "subscriptionRequest/scope": 4, "subscriptionRequest/runas": 1 } } } },
+            "actions": {
+                "Create": { "type": "OpenApiConnection", "inputs": { "host": { "apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps",
+                    "connectionName": "shared_commondataserviceforapps_1", "operationId": "CreateRecord" },
+                    "parameters": { "entityName": "contacts", "item/lastname": "@triggerBody()?['name']" } }, "runAfter": {} }
+            } } } }))
+    .unwrap();
+    let mut identities = Identities { invoker: Some(served.identity("sam")), ..Identities::default() };
+    identities.references.insert("fb_dataverse".into(), served.identity("svc"));
+    let record = run_flow(&flow, json!({ "body": { "name": "Contoso" } }), served.options(identities)).await;
+    let create = record.step("Create").unwrap();
+    assert_eq!(create.status, StepStatus::Succeeded, "{:?}", create.error);
+    let identity = create.identity.as_ref().unwrap();
+    assert_eq!((identity.user.as_str(), identity.caller.as_deref()), ("sam", Some("svc")));
+    assert!(matches!(identity.source, IdentitySource::Impersonation { .. }));
+    let row = &create.outputs.as_ref().unwrap()["body"];
+    let id = |persona: &str| Some(served.persona(persona).system_user_id.to_string().to_ascii_lowercase());
+    assert_eq!(row["_createdby_value"].as_str().map(str::to_ascii_lowercase), id("sam"));
+    assert_eq!(row["_createdonbehalfby_value"].as_str().map(str::to_ascii_lowercase), id("svc"));
+}
