@@ -5,6 +5,7 @@ mod export;
 mod expr;
 mod files;
 mod inspect;
+mod run;
 mod sandbox;
 mod serve;
 mod validate;
@@ -36,6 +37,8 @@ enum Commands {
     },
     /// Write a flow or solution as flow JSON, a solution .zip, or an unpacked solution folder.
     Export(export::ExportArgs),
+    /// Test-run a flow against the embedded sandbox as a persona.
+    Run(run::RunArgs),
     /// The embedded Dataverse sandbox: serve it, mint persona tokens, list personas, reset.
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
@@ -60,6 +63,10 @@ fn main() -> ExitCode {
         Commands::Export(args) => export::run(args),
         Commands::Expr(command) => expr::run(command),
         Commands::Sandbox(command) => sandbox::run(command),
+        Commands::Run(args) => match run::run(args) {
+            Ok(code) => return ExitCode::from(code),
+            Err(e) => Err(e),
+        },
         Commands::Validate(args) => return ExitCode::from(validate::run(args)),
     };
     match result {

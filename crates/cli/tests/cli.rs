@@ -293,3 +293,38 @@ fn sandbox_serves_prints_its_url_first_and_mints_tokens_the_server_accepts() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("UserId"), "{response}");
 }
+
+#[test]
+fn run_as_a_persona_shows_who_each_step_ran_as_and_the_missing_privilege() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = dir.path().join("add-contact.json");
+    std::fs::write(
+        &flow,
+        serde_json::json!({"properties": {
+            "connectionReferences": {"shared_commondataserviceforapps": {"runtimeSource": "invoker",
+                "connection": {"connectionReferenceLogicalName": "fb_Dataverse"}, "api": {"name": "shared_commondataserviceforapps"}}},
+            "definition": {
+                "triggers": {"manual": {"type": "Request", "kind": "Button", "inputs": {"schema": {"type": "object",
+                    "properties": {"text": {"type": "string"}}, "required": ["text"]}}}},
+                "actions": {"Add_a_contact": {"type": "OpenApiConnection", "runAfter": {}, "inputs": {
+                    "host": {"apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps",
+                             "connectionName": "shared_commondataserviceforapps", "operationId": "CreateRecord"},
+                    "parameters": {"entityName": "contacts", "item/lastname": "@triggerBody()?['text']"}}}}}},
+            "schemaVersion": "1.0.0.0"})
+        .to_string(),
+    )
+    .unwrap();
+    let data = dir.path().join("sandbox");
+    let args = |persona: &str| {
+        vec!["run".to_string(), flow.display().to_string(), "--as".into(), persona.into(), "--trigger-body".into(),
+             r#"{"text": "Lovelace"}"#.into(), "--data".into(), data.display().to_string()]
+    };
+    let sam = Command::new(env!("CARGO_BIN_EXE_flowbench")).args(args("sam")).output().unwrap();
+    assert_eq!(sam.status.code(), Some(0), "{}{}", stdout(&sam), stderr(&sam));
+    assert!(stdout(&sam).contains("ok   Add_a_contact  as sam"), "{}", stdout(&sam));
+
+    let nora = Command::new(env!("CARGO_BIN_EXE_flowbench")).args(args("nora")).output().unwrap();
+    assert_eq!(nora.status.code(), Some(1), "{}", stdout(&nora));
+    let text = stdout(&nora);
+    assert!(text.contains("FAIL Add_a_contact  as nora") && text.contains("0x80040220") && text.contains("prvCreateContact"), "{text}");
+}
