@@ -112,3 +112,29 @@ test("a path that cannot be opened says why and keeps the flow on screen", async
   await expect(page.getByTestId("open-error")).toContainText("missing-flow.json");
   await expect(page.getByTestId("step-card")).toHaveCount(6);
 });
+
+const browserFixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+
+test("a test run as a persona who holds the privilege is all green, and as one who does not names it", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("add-contact");
+  await page.getByTestId("run-trigger-body").fill('{"text": "Lovelace"}');
+
+  await page.getByTestId("run-persona").selectOption("sam");
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
+  await expect(page.locator('[data-step="Add_a_contact"] [data-testid="run-status"]')).toHaveText("Succeeded · ran as sam");
+  await expect(page.locator('[data-step="Say_who"] [data-testid="run-status"]')).toHaveText("Succeeded");
+
+  await page.getByTestId("run-persona").selectOption("nora");
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Failed · 1 failed · 0x80040220");
+  const failing = page.locator('[data-step="Add_a_contact"] [data-testid="run-status"]');
+  await expect(failing).toContainText("Failed · ran as nora");
+  await expect(failing).toContainText("0x80040220");
+  await expect(failing).toContainText("prvCreateContact");
+  await expect(page.locator('[data-step="Say_who"] [data-testid="run-status"]')).toHaveText("Skipped");
+});

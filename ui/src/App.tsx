@@ -5,6 +5,9 @@ import type { EnvironmentInfo } from "./bindings/EnvironmentInfo";
 import type { FlowDocument } from "./bindings/FlowDocument";
 import { FlowCanvas } from "./canvas/FlowCanvas";
 import { ProblemsPanel } from "./canvas/ProblemsPanel";
+import { RunBar } from "./canvas/RunBar";
+import type { RunRecord } from "./bindings/RunRecord";
+import { resultsByStep } from "./runs";
 import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
 
@@ -17,6 +20,8 @@ export function App({ backend }: { backend: Backend }) {
   const [state, setState] = useState<State>({ status: "loading" });
   const [focus, setFocus] = useState<{ step: string; request: number } | null>(null);
   const [openError, setOpenError] = useState<BackendError | null>(null);
+  const [run, setRun] = useState<{ running: boolean; record: RunRecord | null }>({ running: false, record: null });
+  const runResults = useMemo(() => (run.record ? resultsByStep(run.record) : null), [run.record]);
   const diagnostics = state.status === "ready" ? state.flow.diagnostics : null;
   const problems = useMemo(() => problemsByStep(diagnostics ?? []), [diagnostics]);
 
@@ -55,6 +60,7 @@ export function App({ backend }: { backend: Backend }) {
         const settings = await backend.call("get_settings", {});
         setOpenError(null);
         setFocus(null);
+        setRun({ running: false, record: null });
         setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: settings.recentFiles } : s));
       } catch (error) {
         setOpenError(toBackendError(error));
@@ -74,6 +80,16 @@ export function App({ backend }: { backend: Backend }) {
     );
   }
   const { info, flow, environment, recentFiles } = state;
+  const startRun = async (persona: string, triggerBody: unknown) => {
+    setRun({ running: true, record: null });
+    try {
+      const record = await backend.call("run_flow", { flowJson: flow.source, persona, triggerBody });
+      setRun({ running: false, record });
+    } catch (error) {
+      setRun({ running: false, record: null });
+      setOpenError(toBackendError(error));
+    }
+  };
   return (
     <div className="app">
       <header className="toolbar">
@@ -107,6 +123,7 @@ export function App({ backend }: { backend: Backend }) {
         </span>
         <span className="toolbar__meta">{flow.outline.stepCount} steps</span>
       </header>
+      <RunBar environment={environment} running={run.running} record={run.record} onRun={startRun} />
       {/* Always present, so the grid rows stay in place when there is nothing to say. */}
       <div className="banner-slot">
         {openError && (
@@ -119,7 +136,7 @@ export function App({ backend }: { backend: Backend }) {
         )}
       </div>
       <main className="canvas" data-testid="canvas">
-        <FlowCanvas outline={flow.outline} problems={problems} focus={focus} />
+        <FlowCanvas outline={flow.outline} problems={problems} runResults={runResults} focus={focus} />
       </main>
       <ProblemsPanel diagnostics={flow.diagnostics} onSelect={(step) => setFocus({ step, request: Date.now() })} />
       <footer className="statusbar">

@@ -11,6 +11,7 @@ const HEADLINES: Record<ErrorCode, string> = {
   flow_parse: "That file is not a flow Flowbench can read.",
   solution: "That solution package cannot be opened.",
   settings: "Your settings could not be loaded or saved.",
+  environment: "The environment is not available.",
   internal: "Something went wrong inside Flowbench.",
 };
 

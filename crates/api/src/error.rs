@@ -21,6 +21,8 @@ pub enum ErrorCode {
     Solution,
     /// Settings could not be loaded or saved.
     Settings,
+    /// The environment (the sandbox or a real one) is not available or refused the request.
+    Environment,
     /// A bug: the message says what failed.
     Internal,
 }

@@ -10,6 +10,7 @@ pub mod environment_metadata;
 pub mod error;
 pub mod host;
 pub mod registry;
+pub mod sandbox_run;
 pub mod settings;
 
 pub use command::{Command, Context, NoArgs};

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use flowbench_core::import::{import_path, Imported};
-use flowbench_engine::{run_flow, Identities, Identity, RunOptions, RunRecord, RunStatus, StepRecord, StepStatus};
+use flowbench_api::sandbox_run::run_in_sandbox;
+use flowbench_engine::{RunRecord, RunStatus, StepRecord, StepStatus};
 use flowbench_sandbox::{Sandbox, Scenario};
 
 use crate::error::CliError;
@@ -59,21 +60,11 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         let (address, serving) =
             sandbox.serve(SocketAddr::from(([127, 0, 0, 1], 0))).map_err(|e| CliError::new("sandbox", e.to_string()))?;
         let server = tokio::spawn(serving);
-        let identity = |persona: &str| -> Result<Identity, CliError> {
-            let token = sandbox.token_for(persona).map_err(|e| CliError::new("sandbox", e.to_string()))?;
-            let object_id = sandbox.personas().into_iter().find(|p| p.name == persona).map(|p| p.azure_active_directory_object_id.to_string());
-            Ok(Identity { user: persona.to_string(), token, object_id })
-        };
-        let mut identities = Identities { invoker: Some(identity(&args.as_persona)?), ..Default::default() };
-        for reference in flow.references() {
-            if let Some(logical) = reference.logical_name {
-                identities.references.insert(logical, identity(&args.owner)?);
-            }
-        }
-        let options = RunOptions { environment_url: Some(format!("http://{address}")), identities, ..RunOptions::default() };
-        let record = run_flow(&flow, serde_json::json!({ "headers": {}, "body": body }), options).await;
+        let record = run_in_sandbox(&sandbox, &format!("http://{address}"), &flow, &args.as_persona, &args.owner, body)
+            .await
+            .map_err(|e| CliError::new("sandbox", e));
         server.abort();
-        Ok::<RunRecord, CliError>(record)
+        record
     })?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&record).expect("records serialise")),

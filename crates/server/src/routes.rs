@@ -66,6 +66,7 @@ pub fn error_response(error: &ApiError) -> Response {
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
         ErrorCode::ForbiddenOrigin => StatusCode::FORBIDDEN,
         ErrorCode::Io | ErrorCode::FlowParse | ErrorCode::Solution => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Environment => StatusCode::BAD_GATEWAY,
         ErrorCode::Settings | ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     };
     (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(error)).into_response()

@@ -13,4 +13,8 @@ path: string | null, outline: FlowOutline,
 /**
  * What validation found, pinned on the cards and listed in the problems panel.
  */
-diagnostics: Array<Diagnostic>, };
+diagnostics: Array<Diagnostic>, 
+/**
+ * The flow JSON, for commands that take the flow back (runs, validation of edits).
+ */
+source: string, };

@@ -10,6 +10,8 @@ import type { FlowDocument } from "./FlowDocument";
 import type { FunctionInfo } from "./FunctionInfo";
 import type { NoArgs } from "./NoArgs";
 import type { OpenFlowFileRequest } from "./OpenFlowFileRequest";
+import type { RunFlowRequest } from "./RunFlowRequest";
+import type { RunRecord } from "./RunRecord";
 import type { Settings } from "./Settings";
 import type { SettingsPatch } from "./SettingsPatch";
 import type { ValidateFlowRequest } from "./ValidateFlowRequest";
@@ -25,6 +27,7 @@ export type Commands = {
   analyze_expression: { request: AnalyzeExpressionRequest; response: Analysis };
   validate_flow: { request: ValidateFlowRequest; response: Array<Diagnostic> };
   current_environment: { request: NoArgs; response: EnvironmentInfo };
+  run_flow: { request: RunFlowRequest; response: RunRecord };
 };
 
 export type CommandName = keyof Commands;
@@ -39,6 +42,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "analyze_expression",
   "validate_flow",
   "current_environment",
+  "run_flow",
 ];
 
 export type { ApiError };

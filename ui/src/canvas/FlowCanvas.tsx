@@ -2,6 +2,7 @@ import { Background, Controls, type Edge, MiniMap, type Node, ReactFlow, useReac
 import { useEffect, useMemo } from "react";
 import type { FlowOutline } from "../bindings/FlowOutline";
 import type { StepProblems } from "../problems";
+import type { StepRunResult } from "../runs";
 import { CARD, LABEL, layoutFlow } from "./layout";
 import { BranchLabel, StepCard } from "./StepCard";
 
@@ -11,10 +12,12 @@ const nodeTypes = { step: StepCard, branch: BranchLabel };
 export function FlowCanvas({
   outline,
   problems,
+  runResults,
   focus,
 }: {
   outline: FlowOutline;
   problems: Map<string, StepProblems>;
+  runResults: Map<string, StepRunResult> | null;
   /** A step to bring into view, with a counter so the same step can be asked for twice. */
   focus: { step: string; request: number } | null;
 }) {
@@ -22,12 +25,12 @@ export function FlowCanvas({
     const layout = layoutFlow(outline);
     const nodes: Node[] = layout.nodes.map((n) =>
       n.kind === "step"
-        ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, data: { step: n.step, isTrigger: n.isTrigger, problems: problems.get(n.step.name) } }
+        ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, data: { step: n.step, isTrigger: n.isTrigger, problems: problems.get(n.step.name), run: runResults?.get(n.step.name) } }
         : { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } },
     );
     const edges: Edge[] = layout.edges.map((e) => ({ ...e, type: "smoothstep" }));
     return { nodes, edges };
-  }, [outline, problems]);
+  }, [outline, problems, runResults]);
 
   return (
     <ReactFlow

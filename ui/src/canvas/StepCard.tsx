@@ -2,6 +2,7 @@ import { Handle, type NodeProps, Position } from "@xyflow/react";
 import type { StepKind } from "../bindings/StepKind";
 import type { StepOutline } from "../bindings/StepOutline";
 import type { StepProblems } from "../problems";
+import type { StepRunResult } from "../runs";
 import { runsAsLabel } from "./runsAs";
 
 const KIND_LABEL: Record<StepKind, string> = {
@@ -21,7 +22,7 @@ const KIND_LABEL: Record<StepKind, string> = {
   other: "Action",
 };
 
-export type StepNodeData = { step: StepOutline; isTrigger: boolean; problems?: StepProblems };
+export type StepNodeData = { step: StepOutline; isTrigger: boolean; problems?: StepProblems; run?: StepRunResult };
 
 /** Power Automate shows action names with underscores for spaces. */
 export function displayName(name: string): string {
@@ -29,7 +30,7 @@ export function displayName(name: string): string {
 }
 
 export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
-  const { step, isTrigger, problems } = data;
+  const { step, isTrigger, problems, run } = data;
   const identity = step.runsAs ? runsAsLabel(step.runsAs) : null;
   const detail = [step.operationId, step.table].filter(Boolean).join(" · ");
   return (
@@ -62,6 +63,13 @@ export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
           title={identity.title}
         >
           {identity.text}
+        </div>
+      )}
+      {run && (
+        <div className={`step-card__run is-${run.status.toLowerCase()}`} data-testid="run-status" title={run.error ?? undefined}>
+          {run.status}
+          {run.user ? ` · ran as ${run.user}` : ""}
+          {run.error && run.status === "Failed" && <div className="step-card__run-error">{run.error}</div>}
         </div>
       )}
       <Handle type="source" position={Position.Bottom} isConnectable={false} />

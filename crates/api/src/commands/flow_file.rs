@@ -20,11 +20,13 @@ pub struct FlowDocument {
     pub outline: FlowOutline,
     /// What validation found, pinned on the cards and listed in the problems panel.
     pub diagnostics: Vec<Diagnostic>,
+    /// The flow JSON, for commands that take the flow back (runs, validation of edits).
+    pub source: String,
 }
 
 impl FlowDocument {
     fn of(name: String, path: Option<String>, flow: &Flow, context: &ValidationContext) -> Self {
-        FlowDocument { name, path, outline: outline_of(flow), diagnostics: validate(flow, context) }
+        FlowDocument { name, path, outline: outline_of(flow), diagnostics: validate(flow, context), source: flow.to_pretty_json() }
     }
 }
 

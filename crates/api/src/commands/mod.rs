@@ -4,5 +4,6 @@ pub mod app_info;
 pub mod environment;
 pub mod expressions;
 pub mod flow_file;
+pub mod runs;
 pub mod settings;
 pub mod validation;

@@ -1,0 +1,78 @@
+import { useState } from "react";
+import type { EnvironmentInfo } from "../bindings/EnvironmentInfo";
+import type { RunRecord } from "../bindings/RunRecord";
+
+/** Run the flow in the sandbox as a persona, with a trigger body; shows the run's outcome. */
+export function RunBar({
+  environment,
+  running,
+  record,
+  onRun,
+}: {
+  environment: EnvironmentInfo;
+  running: boolean;
+  record: RunRecord | null;
+  onRun: (persona: string, triggerBody: unknown) => void;
+}) {
+  const [persona, setPersona] = useState(environment.personas[0]?.name ?? "");
+  const [body, setBody] = useState("{}");
+  const [bodyError, setBodyError] = useState<string | null>(null);
+  if (!environment.url) return null;
+  const failed = record ? countFailed(record) : 0;
+  return (
+    <div className="runbar" data-testid="runbar">
+      <label>
+        Run as{" "}
+        <select data-testid="run-persona" value={persona} onChange={(e) => setPersona(e.target.value)}>
+          {environment.personas.map((p) => (
+            <option key={p.name} value={p.name} title={p.description ?? undefined}>
+              {p.name} — {p.fullName}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="runbar__body">
+        Trigger body{" "}
+        <input data-testid="run-trigger-body" value={body} onChange={(e) => setBody(e.target.value)} spellCheck={false} />
+      </label>
+      <button
+        type="button"
+        className="toolbar__button"
+        data-testid="run"
+        disabled={running || !persona}
+        onClick={() => {
+          try {
+            const parsed: unknown = JSON.parse(body);
+            setBodyError(null);
+            onRun(persona, parsed);
+          } catch (e) {
+            setBodyError(`The trigger body is not JSON: ${String(e)}`);
+          }
+        }}
+      >
+        {running ? "Running…" : "Run"}
+      </button>
+      {bodyError && <span className="runbar__error">{bodyError}</span>}
+      {record && (
+        <span className={`runbar__outcome is-${record.status.toLowerCase()}`} data-testid="run-outcome">
+          Run {record.status}
+          {failed > 0 ? ` · ${failed} failed` : ""}
+          {record.error ? ` · ${record.error.code}` : ""}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function countFailed(record: RunRecord): number {
+  let n = 0;
+  const visit = (steps: RunRecord["steps"]) => {
+    for (const s of steps) {
+      if (s.status === "Failed" && s.steps.length === 0 && s.iterations.length === 0) n += 1;
+      visit(s.steps);
+      for (const i of s.iterations) visit(i.steps);
+    }
+  };
+  visit(record.steps);
+  return n;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import type { RunRecord } from "./bindings/RunRecord";
+import type { StepRecord } from "./bindings/StepRecord";
+import { resultsByStep } from "./runs";
+
+function step(name: string, status: StepRecord["status"], extra: Partial<StepRecord> = {}): StepRecord {
+  return {
+    name, actionType: "Compose", status, code: null, startTime: null, endTime: null, inputs: null, outputs: null,
+    error: null, identity: null, steps: [], iterations: [], ...extra,
+  };
+}
+
+describe("resultsByStep", () => {
+  it("flattens nested steps and keeps a failed pass visible", () => {
+    const record = {
+      status: "Failed", error: null, startTime: null, endTime: null,
+      steps: [
+        step("Scope", "Failed", { steps: [step("Inner", "Succeeded")] }),
+        step("Loop", "Failed", {
+          iterations: [
+            { index: 0, status: "Failed", steps: [step("Create", "Failed", { error: { code: "0x80040220", message: "missing prvCreateContact" } })] },
+            { index: 1, status: "Succeeded", steps: [step("Create", "Succeeded")] },
+          ],
+        }),
+      ],
+    } as unknown as RunRecord;
+    const results = resultsByStep(record);
+    expect(results.get("Inner")?.status).toBe("Succeeded");
+    expect(results.get("Create")).toEqual({ status: "Failed", user: null, error: "0x80040220: missing prvCreateContact" });
+  });
+});
