@@ -5,6 +5,7 @@ mod export;
 mod expr;
 mod files;
 mod inspect;
+mod preflight;
 mod run;
 mod sandbox;
 mod serve;
@@ -37,6 +38,8 @@ enum Commands {
     },
     /// Write a flow or solution as flow JSON, a solution .zip, or an unpacked solution folder.
     Export(export::ExportArgs),
+    /// Who can run this flow: for each user and Dataverse step, allowed or the missing privilege.
+    Preflight(preflight::PreflightArgs),
     /// Test-run a flow against the embedded sandbox as a persona.
     Run(run::RunArgs),
     /// The embedded Dataverse sandbox: serve it, mint persona tokens, list personas, reset.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Commands::Export(args) => export::run(args),
         Commands::Expr(command) => expr::run(command),
         Commands::Sandbox(command) => sandbox::run(command),
+        Commands::Preflight(args) => preflight::run(args),
         Commands::Run(args) => match run::run(args) {
             Ok(code) => return ExitCode::from(code),
             Err(e) => Err(e),

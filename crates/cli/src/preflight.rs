@@ -51,8 +51,11 @@ pub fn run(args: PreflightArgs) -> Result<(), CliError> {
             ))
         }
     };
-    let mut options = Options { flow_owner: args.owner.clone(), ..Options::default() };
-    options.reference_owners = reference_owners(&args.reference_owners)?;
+    let options = Options {
+        flow_owner: args.owner.clone(),
+        reference_owners: reference_owners(&args.reference_owners)?,
+        ..Options::default()
+    };
     let dir = args.data.clone().unwrap_or_else(crate::sandbox::default_data_dir);
     // Opening checks that the data there was seeded from the same scenario.
     let sandbox = Sandbox::open(&dir, Scenario::builtin()).map_err(|e| CliError::new("sandbox", e.to_string()))?;
@@ -65,7 +68,7 @@ pub fn run(args: PreflightArgs) -> Result<(), CliError> {
             println!("{json}");
         }
     }
-    let refused = matrix.users.iter().flat_map(|r| &r.cells).any(|c| c.verdict == Verdict::Missing);
+    let refused = matrix.users.iter().flat_map(|r| &r.cells).any(|c| matches!(c.verdict, Verdict::Missing | Verdict::NoRowAccess));
     if refused || !matrix.owner.missing.is_empty() {
         return Err(CliError::new("preflight_denied", "some users lack privileges some steps need (see above)"));
     }

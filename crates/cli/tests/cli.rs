@@ -328,3 +328,15 @@ fn run_as_a_persona_shows_who_each_step_ran_as_and_the_missing_privilege() {
     let text = stdout(&nora);
     assert!(text.contains("FAIL Add_a_contact  as nora") && text.contains("0x80040220") && text.contains("prvCreateContact"), "{text}");
 }
+
+#[test]
+fn preflight_names_the_missing_privilege_for_each_user_and_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser/fixtures/add-contact.json");
+    let out = flowbench(&["preflight", flow.to_str().unwrap(), "--users", "sam,nora", "--format", "json", "--data", dir.path().to_str().unwrap()]);
+    assert!(!out.status.success(), "a denied cell makes the command fail, for CI");
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    let text = report.to_string();
+    assert!(text.contains("prvCreateContact"), "{text}");
+    assert!(text.contains("nora") && text.contains("sam"), "{text}");
+}

@@ -19,6 +19,7 @@
 mod api_error;
 mod auth;
 mod datetime;
+mod effective;
 mod guid;
 mod http;
 mod metadata;
@@ -41,6 +42,7 @@ use std::sync::{Arc, Mutex};
 
 pub use api_error::ApiError;
 pub use auth::{KeyError, DEFAULT_LIFETIME_SECONDS};
+pub use effective::{table_privilege_name, PrivilegeGrant};
 pub use guid::{Guid, GuidParseError};
 pub use scenario::{
     BusinessUnitDef, ChoiceOption, ColumnDef, ColumnType, Depth, Organization, Ownership, Problem, Right, RoleDef,
