@@ -138,3 +138,24 @@ test("a test run as a persona who holds the privilege is all green, and as one w
   await expect(failing).toContainText("prvCreateContact");
   await expect(page.locator('[data-step="Say_who"] [data-testid="run-status"]')).toHaveText("Skipped");
 });
+
+test("containers collapse and expand, a step can be found, and the code view shows the flow JSON", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  const condition = page.locator('[data-step="Account_has_a_primary_contact"]');
+  await condition.getByTestId("toggle-container").click();
+  await expect(page.getByTestId("step-card")).toHaveCount(4);
+  await expect(page.getByTestId("branch-label")).toHaveCount(0);
+  await expect(condition).toContainText("2 steps hidden");
+  await condition.getByTestId("toggle-container").click();
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+
+  await page.getByTestId("find-step").fill("make the contact");
+  await page.getByTestId("find-step").press("Enter");
+  await expect(page.locator('[data-step="Make_the_contact_primary"]')).toHaveClass(/is-focused/);
+
+  await page.getByTestId("toggle-code").click();
+  await expect(page.getByTestId("code-view")).toContainText('"operationId": "SubscribeWebhookTrigger"');
+  await page.getByTestId("toggle-code").click();
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+});

@@ -22,6 +22,18 @@ export function App({ backend }: { backend: Backend }) {
   const [openError, setOpenError] = useState<BackendError | null>(null);
   const [run, setRun] = useState<{ running: boolean; record: RunRecord | null }>({ running: false, record: null });
   const runResults = useMemo(() => (run.record ? resultsByStep(run.record) : null), [run.record]);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [view, setView] = useState<"canvas" | "code">("canvas");
+  const toggle = useCallback(
+    (step: string) =>
+      setCollapsed((c) => {
+        const next = new Set(c);
+        if (!next.delete(step)) next.add(step);
+        return next;
+      }),
+    [],
+  );
+  const stepNames = useMemo(() => (state.status === "ready" ? allStepNames(state.flow.outline.steps) : []), [state]);
   const diagnostics = state.status === "ready" ? state.flow.diagnostics : null;
   const problems = useMemo(() => problemsByStep(diagnostics ?? []), [diagnostics]);
 
@@ -61,6 +73,7 @@ export function App({ backend }: { backend: Backend }) {
         setOpenError(null);
         setFocus(null);
         setRun({ running: false, record: null });
+        setCollapsed(new Set());
         setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: settings.recentFiles } : s));
       } catch (error) {
         setOpenError(toBackendError(error));
@@ -117,6 +130,36 @@ export function App({ backend }: { backend: Backend }) {
           {flow.name}
         </span>
         <span className="toolbar__spacer" />
+        <input
+          className="toolbar__search"
+          data-testid="find-step"
+          list="step-names"
+          placeholder="Find a step"
+          aria-label="Find a step"
+          onKeyDown={(e) => {
+            if (e.key !== "Enter") return;
+            const wanted = e.currentTarget.value.trim().toLowerCase().replace(/ /g, "_");
+            const found = stepNames.find((n) => n.toLowerCase() === wanted) ?? stepNames.find((n) => n.toLowerCase().includes(wanted));
+            if (found) {
+              setView("canvas");
+              setFocus({ step: found, request: Date.now() });
+            }
+          }}
+        />
+        <datalist id="step-names">
+          {stepNames.map((n) => (
+            <option key={n} value={n.replace(/_/g, " ")} />
+          ))}
+        </datalist>
+        <button
+          type="button"
+          className="toolbar__button"
+          data-testid="toggle-code"
+          aria-pressed={view === "code"}
+          onClick={() => setView((v) => (v === "code" ? "canvas" : "code"))}
+        >
+          {view === "code" ? "Canvas" : "Code"}
+        </button>
         <span className="toolbar__meta" data-testid="problem-count">
           {flow.diagnostics.filter((d) => d.severity === "error").length} errors ·{" "}
           {flow.diagnostics.filter((d) => d.severity === "warning").length} warnings
@@ -136,7 +179,20 @@ export function App({ backend }: { backend: Backend }) {
         )}
       </div>
       <main className="canvas" data-testid="canvas">
-        <FlowCanvas outline={flow.outline} problems={problems} runResults={runResults} focus={focus} />
+        {view === "code" ? (
+          <pre className="code-view" data-testid="code-view">
+            {flow.source}
+          </pre>
+        ) : (
+          <FlowCanvas
+            outline={flow.outline}
+            problems={problems}
+            runResults={runResults}
+            collapsed={collapsed}
+            onToggle={toggle}
+            focus={focus}
+          />
+        )}
       </main>
       <ProblemsPanel diagnostics={flow.diagnostics} onSelect={(step) => setFocus({ step, request: Date.now() })} />
       <footer className="statusbar">
@@ -155,4 +211,8 @@ export function App({ backend }: { backend: Backend }) {
       </footer>
     </div>
   );
+}
+
+function allStepNames(steps: FlowDocument["outline"]["steps"]): string[] {
+  return steps.flatMap((s) => [s.name, ...allStepNames(s.branches.flatMap((b) => b.steps))]);
 }

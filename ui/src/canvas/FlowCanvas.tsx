@@ -13,24 +13,40 @@ export function FlowCanvas({
   outline,
   problems,
   runResults,
+  collapsed,
+  onToggle,
   focus,
 }: {
   outline: FlowOutline;
   problems: Map<string, StepProblems>;
   runResults: Map<string, StepRunResult> | null;
+  collapsed: ReadonlySet<string>;
+  onToggle: (step: string) => void;
   /** A step to bring into view, with a counter so the same step can be asked for twice. */
   focus: { step: string; request: number } | null;
 }) {
+  // Steps inside each container (all depths): containers get a collapse button.
+  const hidden = useMemo(() => containerSizes(outline.steps), [outline]);
   const { nodes, edges } = useMemo(() => {
-    const layout = layoutFlow(outline);
+    const layout = layoutFlow(outline, collapsed);
     const nodes: Node[] = layout.nodes.map((n) =>
       n.kind === "step"
-        ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, data: { step: n.step, isTrigger: n.isTrigger, problems: problems.get(n.step.name), run: runResults?.get(n.step.name) } }
+        ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, data: {
+              step: n.step,
+              isTrigger: n.isTrigger,
+              problems: problems.get(n.step.name),
+              run: runResults?.get(n.step.name),
+              focused: focus?.step === n.step.name,
+              collapsed: collapsed.has(n.step.name),
+              hiddenSteps: hidden.get(n.step.name),
+              onToggle: hidden.has(n.step.name) ? onToggle : undefined,
+            },
+          }
         : { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } },
     );
     const edges: Edge[] = layout.edges.map((e) => ({ ...e, type: "smoothstep" }));
     return { nodes, edges };
-  }, [outline, problems, runResults]);
+  }, [outline, problems, runResults, collapsed, onToggle, focus, hidden]);
 
   return (
     <ReactFlow
@@ -55,12 +71,25 @@ export function FlowCanvas({
   );
 }
 
+function containerSizes(steps: FlowOutline["steps"], into = new Map<string, number>()): Map<string, number> {
+  for (const step of steps) {
+    if (step.branches.length === 0) continue;
+    const inner = step.branches.flatMap((b) => b.steps);
+    const count = (list: FlowOutline["steps"]): number => list.reduce((n, s) => n + 1 + count(s.branches.flatMap((b) => b.steps)), 0);
+    into.set(step.name, count(inner));
+    containerSizes(inner, into);
+  }
+  return into;
+}
+
 function FocusStep({ focus, nodes }: { focus: { step: string; request: number } | null; nodes: Node[] }) {
   const { setCenter } = useReactFlow();
   useEffect(() => {
     if (!focus) return;
     const node = nodes.find((n) => n.id === `step:${focus.step}`);
     if (node) void setCenter(node.position.x + CARD.width / 2, node.position.y + CARD.height / 2, { zoom: 1, duration: 300 });
-  }, [focus, nodes, setCenter]);
+    // Only when asked: new run results or problems must not move the view.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus]);
   return null;
 }

@@ -22,7 +22,17 @@ const KIND_LABEL: Record<StepKind, string> = {
   other: "Action",
 };
 
-export type StepNodeData = { step: StepOutline; isTrigger: boolean; problems?: StepProblems; run?: StepRunResult };
+export type StepNodeData = {
+  step: StepOutline;
+  isTrigger: boolean;
+  problems?: StepProblems;
+  run?: StepRunResult;
+  focused?: boolean;
+  /** Containers only: whether their branches are hidden, and how to toggle that. */
+  collapsed?: boolean;
+  hiddenSteps?: number;
+  onToggle?: (step: string) => void;
+};
 
 /** Power Automate shows action names with underscores for spaces. */
 export function displayName(name: string): string {
@@ -30,18 +40,33 @@ export function displayName(name: string): string {
 }
 
 export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
-  const { step, isTrigger, problems, run } = data;
+  const { step, isTrigger, problems, run, focused, collapsed, hiddenSteps, onToggle } = data;
   const identity = step.runsAs ? runsAsLabel(step.runsAs) : null;
   const detail = [step.operationId, step.table].filter(Boolean).join(" · ");
   return (
     <div
-      className={`step-card kind-${step.kind}${problems?.errors ? " has-errors" : problems?.warnings ? " has-warnings" : ""}`}
+      className={`step-card kind-${step.kind}${problems?.errors ? " has-errors" : problems?.warnings ? " has-warnings" : ""}${focused ? " is-focused" : ""}`}
       data-testid="step-card"
       data-step={step.name}
     >
       {!isTrigger && <Handle type="target" position={Position.Top} isConnectable={false} />}
       <div className="step-card__kind">
+        {onToggle && (
+          <button
+            type="button"
+            className="step-card__toggle nodrag"
+            data-testid="toggle-container"
+            aria-label={collapsed ? "Expand" : "Collapse"}
+            onClick={(e) => {
+              e.stopPropagation();
+              onToggle(step.name);
+            }}
+          >
+            {collapsed ? "▸" : "▾"}
+          </button>
+        )}
         {KIND_LABEL[step.kind]}
+        {collapsed && hiddenSteps ? <span className="step-card__hidden"> · {hiddenSteps} steps hidden</span> : null}
         {problems && (problems.errors > 0 || problems.warnings > 0) && (
           <span
             className={`step-card__problems${problems.errors ? " is-error" : ""}`}

@@ -70,6 +70,12 @@ describe("layoutFlow", () => {
     }
   });
 
+  it("hides the branches of a collapsed container and joins the step after it directly", () => {
+    const folded = layoutFlow(outline, new Set(["Check"]));
+    expect(folded.nodes.map((n) => n.id)).toEqual(["step:manual", "step:First", "step:Check", "step:Last"]);
+    expect(folded.edges.map((e) => `${e.source}->${e.target}`)).toContain("step:Check->step:Last");
+  });
+
   it("joins every branch's end to the step after the container", () => {
     const into = layout.edges.filter((e) => e.target === "step:Last").map((e) => e.source);
     expect(into).toEqual(["step:Yes_2", "branch:Check:No"]);

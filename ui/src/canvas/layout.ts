@@ -34,10 +34,12 @@ interface Size {
  * beneath it, and the flow continuing below the widest branch. Pure, so it is easy to test; an
  * ELK layout can replace it behind the same shape.
  */
-export function layoutFlow(outline: FlowOutline): Layout {
+export function layoutFlow(outline: FlowOutline, collapsed: ReadonlySet<string> = new Set()): Layout {
   const nodes: LaidOutNode[] = [];
   const edges: LaidOutEdge[] = [];
-  const sequence = outline.trigger ? [outline.trigger, ...outline.steps] : outline.steps;
+  const fold = (steps: StepOutline[]): StepOutline[] =>
+    steps.map((s) => (collapsed.has(s.name) ? { ...s, branches: [] } : { ...s, branches: s.branches.map((b) => ({ ...b, steps: fold(b.steps) })) }));
+  const sequence = fold(outline.trigger ? [outline.trigger, ...outline.steps] : outline.steps);
   const size = sequenceSize(sequence);
   placeSequence(sequence, 0, 0, size.width, nodes, edges, []);
   return { nodes, edges, width: size.width, height: size.height };
