@@ -159,3 +159,30 @@ test("containers collapse and expand, a step can be found, and the code view sho
   await page.getByTestId("toggle-code").click();
   await expect(page.getByTestId("step-card")).toHaveCount(6);
 });
+
+test("the connection picker changes who a step runs as; steps can be renamed and deleted", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  await page.locator('[data-step="Get_the_parent_account"]').click();
+  const picker = page.getByTestId("connection-picker");
+  await expect(picker.locator("label")).toHaveText(["fb_DataverseService (connection reference)", "Invoker's connection"]);
+  await picker.getByLabel("Invoker's connection").click();
+  await expect(page.locator('[data-step="Get_the_parent_account"] [data-testid="runs-as"]')).toHaveText("Runs as the modifying user");
+
+  await page.getByTestId("rename-input").fill("Get account");
+  await page.getByTestId("rename").click();
+  await expect(page.locator('[data-step="Get_account"]')).toBeVisible();
+  await page.getByTestId("toggle-code").click();
+  await expect(page.getByTestId("code-view")).toContainText("outputs('Get_account')");
+  await expect(page.getByTestId("code-view")).not.toContainText("Get_the_parent_account");
+  await page.getByTestId("toggle-code").click();
+
+  await page.locator('[data-step="Summary"]').click();
+  await page.getByTestId("delete-step").click();
+  await expect(page.getByTestId("step-card")).toHaveCount(5);
+
+  // Delete on the keyboard removes the selected step.
+  await page.locator('[data-step="Make_the_contact_primary"]').click();
+  await page.keyboard.press("Delete");
+  await expect(page.getByTestId("step-card")).toHaveCount(4);
+});

@@ -6,6 +6,8 @@ import type { FlowDocument } from "./bindings/FlowDocument";
 import { FlowCanvas } from "./canvas/FlowCanvas";
 import { ProblemsPanel } from "./canvas/ProblemsPanel";
 import { RunBar } from "./canvas/RunBar";
+import { StepPanel } from "./canvas/StepPanel";
+import type { StepOutline } from "./bindings/StepOutline";
 import type { RunRecord } from "./bindings/RunRecord";
 import { resultsByStep } from "./runs";
 import { describeError } from "./errors";
@@ -24,6 +26,7 @@ export function App({ backend }: { backend: Backend }) {
   const runResults = useMemo(() => (run.record ? resultsByStep(run.record) : null), [run.record]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [view, setView] = useState<"canvas" | "code">("canvas");
+  const [selected, setSelected] = useState<string | null>(null);
   const toggle = useCallback(
     (step: string) =>
       setCollapsed((c) => {
@@ -74,6 +77,7 @@ export function App({ backend }: { backend: Backend }) {
         setFocus(null);
         setRun({ running: false, record: null });
         setCollapsed(new Set());
+        setSelected(null);
         setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: settings.recentFiles } : s));
       } catch (error) {
         setOpenError(toBackendError(error));
@@ -93,6 +97,12 @@ export function App({ backend }: { backend: Backend }) {
     );
   }
   const { info, flow, environment, recentFiles } = state;
+  const selectedStep = selected ? findStep(flow, selected) : null;
+  const applyEdit = (edited: FlowDocument, selectAfter: string | null) => {
+    setState((s) => (s.status === "ready" ? { ...s, flow: edited } : s));
+    setRun({ running: false, record: null });
+    setSelected(selectAfter);
+  };
   const startRun = async (persona: string, triggerBody: unknown) => {
     setRun({ running: true, record: null });
     try {
@@ -178,7 +188,19 @@ export function App({ backend }: { backend: Backend }) {
           </div>
         )}
       </div>
-      <main className="canvas" data-testid="canvas">
+      <main
+        className={`canvas${selectedStep ? " has-panel" : ""}`}
+        data-testid="canvas"
+        onKeyDown={(e) => {
+          // Delete removes the selected step, unless the user is typing.
+          if (e.key === "Delete" && selectedStep && selectedStep.kind !== "trigger" && !(e.target instanceof HTMLInputElement)) {
+            void backend
+              .call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: { kind: "delete", action: selectedStep.name } })
+              .then((edited) => applyEdit(edited, null))
+              .catch((error: unknown) => setOpenError(toBackendError(error)));
+          }
+        }}
+      >
         {view === "code" ? (
           <pre className="code-view" data-testid="code-view">
             {flow.source}
@@ -190,8 +212,12 @@ export function App({ backend }: { backend: Backend }) {
             runResults={runResults}
             collapsed={collapsed}
             onToggle={toggle}
+            onSelect={setSelected}
             focus={focus}
           />
+        )}
+        {selectedStep && view === "canvas" && (
+          <StepPanel backend={backend} flow={flow} step={selectedStep} onEdited={applyEdit} onClose={() => setSelected(null)} />
         )}
       </main>
       <ProblemsPanel diagnostics={flow.diagnostics} onSelect={(step) => setFocus({ step, request: Date.now() })} />
@@ -215,4 +241,17 @@ export function App({ backend }: { backend: Backend }) {
 
 function allStepNames(steps: FlowDocument["outline"]["steps"]): string[] {
   return steps.flatMap((s) => [s.name, ...allStepNames(s.branches.flatMap((b) => b.steps))]);
+}
+
+function findStep(flow: FlowDocument, name: string): StepOutline | null {
+  if (flow.outline.trigger?.name === name) return flow.outline.trigger;
+  const search = (steps: StepOutline[]): StepOutline | null => {
+    for (const s of steps) {
+      if (s.name === name) return s;
+      const inner = search(s.branches.flatMap((b) => b.steps));
+      if (inner) return inner;
+    }
+    return null;
+  };
+  return search(flow.outline.steps);
 }

@@ -12,6 +12,7 @@ const HEADLINES: Record<ErrorCode, string> = {
   solution: "That solution package cannot be opened.",
   settings: "Your settings could not be loaded or saved.",
   environment: "The environment is not available.",
+  edit_refused: "That change cannot be made.",
   internal: "Something went wrong inside Flowbench.",
 };
 

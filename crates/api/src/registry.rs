@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::commands::{app_info::GetAppInfo, environment::CurrentEnvironment, expressions::*, flow_file::*, runs::RunFlow, settings::*, validation::*};
+use crate::commands::{app_info::GetAppInfo, edits::{EditFlow, GetConnectionOptions}, environment::CurrentEnvironment, expressions::*, flow_file::*, runs::RunFlow, settings::*, validation::*};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 macro_rules! registry {
@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.
@@ -118,6 +118,30 @@ mod tests {
         assert_eq!(env["name"], "Contoso Dev");
         assert_eq!(env["embedded"], false);
         server.abort();
+    }
+
+    #[tokio::test]
+    async fn the_connection_picker_offers_references_and_the_invoker_and_edits_apply() {
+        let source = flowbench_core::sample::SAMPLE_FLOW_JSON;
+        let options = dispatch(&ctx(), "connection_options", json!({"flowJson": source, "action": "Get_the_parent_account"})).await.unwrap();
+        let labels: Vec<_> = options.as_array().unwrap().iter().map(|o| o["label"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(labels, ["fb_DataverseService (connection reference)", "Invoker's connection"]);
+        assert_eq!(options[0]["selected"], true);
+        assert!(options[1]["disabledReason"].is_null());
+
+        let edited = dispatch(&ctx(), "edit_flow", json!({"name": "x", "path": null, "flowJson": source,
+            "edit": {"kind": "setConnectionChoice", "action": "Get_the_parent_account", "choice": {"kind": "invoker"}}})).await.unwrap();
+        assert_eq!(edited["outline"]["steps"][0]["runsAs"]["kind"], "triggerRunAs");
+        let renamed = dispatch(&ctx(), "edit_flow", json!({"name": "x", "path": null, "flowJson": edited["source"],
+            "edit": {"kind": "rename", "from": "Get_the_parent_account", "to": "Get_account"}})).await.unwrap();
+        assert!(renamed["source"].as_str().unwrap().contains("outputs('Get_account')"));
+        let err = dispatch(&ctx(), "edit_flow", json!({"name": "x", "path": null, "flowJson": source,
+            "edit": {"kind": "delete", "action": "Nope"}})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::EditRefused);
+
+        let recurring = source.replace("\"type\": \"OpenApiConnectionWebhook\"", "\"type\": \"Recurrence\"");
+        let options = dispatch(&ctx(), "connection_options", json!({"flowJson": recurring, "action": "Get_the_parent_account"})).await.unwrap();
+        assert!(options[1]["disabledReason"].as_str().unwrap().contains("automated"));
     }
 
     #[tokio::test]

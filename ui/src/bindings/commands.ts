@@ -4,7 +4,10 @@ import type { Analysis } from "./Analysis";
 import type { AnalyzeExpressionRequest } from "./AnalyzeExpressionRequest";
 import type { ApiError } from "./ApiError";
 import type { AppInfo } from "./AppInfo";
+import type { ConnectionOption } from "./ConnectionOption";
+import type { ConnectionOptionsRequest } from "./ConnectionOptionsRequest";
 import type { Diagnostic } from "./Diagnostic";
+import type { EditFlowRequest } from "./EditFlowRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { FlowDocument } from "./FlowDocument";
 import type { FunctionInfo } from "./FunctionInfo";
@@ -28,6 +31,8 @@ export type Commands = {
   validate_flow: { request: ValidateFlowRequest; response: Array<Diagnostic> };
   current_environment: { request: NoArgs; response: EnvironmentInfo };
   run_flow: { request: RunFlowRequest; response: RunRecord };
+  edit_flow: { request: EditFlowRequest; response: FlowDocument };
+  connection_options: { request: ConnectionOptionsRequest; response: Array<ConnectionOption> };
 };
 
 export type CommandName = keyof Commands;
@@ -43,6 +48,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "validate_flow",
   "current_environment",
   "run_flow",
+  "edit_flow",
+  "connection_options",
 ];
 
 export type { ApiError };

@@ -15,6 +15,7 @@ export function FlowCanvas({
   runResults,
   collapsed,
   onToggle,
+  onSelect,
   focus,
 }: {
   outline: FlowOutline;
@@ -22,6 +23,7 @@ export function FlowCanvas({
   runResults: Map<string, StepRunResult> | null;
   collapsed: ReadonlySet<string>;
   onToggle: (step: string) => void;
+  onSelect: (step: string | null) => void;
   /** A step to bring into view, with a counter so the same step can be asked for twice. */
   focus: { step: string; request: number } | null;
 }) {
@@ -56,6 +58,8 @@ export function FlowCanvas({
       edges={edges}
       nodeTypes={nodeTypes}
       nodesDraggable={false}
+      onNodeClick={(_, node) => onSelect(node.id.startsWith("step:") ? node.id.slice(5) : null)}
+      onPaneClick={() => onSelect(null)}
       nodesConnectable={false}
       panOnScroll
       fitView

@@ -25,7 +25,7 @@ pub struct FlowDocument {
 }
 
 impl FlowDocument {
-    fn of(name: String, path: Option<String>, flow: &Flow, context: &ValidationContext) -> Self {
+    pub(crate) fn of(name: String, path: Option<String>, flow: &Flow, context: &ValidationContext) -> Self {
         FlowDocument { name, path, outline: outline_of(flow), diagnostics: validate(flow, context), source: flow.to_pretty_json() }
     }
 }

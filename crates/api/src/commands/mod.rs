@@ -1,6 +1,7 @@
 //! One file per command or close family of commands.
 
 pub mod app_info;
+pub mod edits;
 pub mod environment;
 pub mod expressions;
 pub mod flow_file;

@@ -1,0 +1,111 @@
+//! Edits of the flow being designed. The UI sends the flow JSON and one edit; the answer is the
+//! edited document (outline, diagnostics and the new JSON), so the model stays the source of truth.
+
+use flowbench_core::{ConnectionChoice, Flow};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::flow_file::FlowDocument;
+use crate::environment_metadata::validation_context;
+use crate::{ApiError, Command, Context, ErrorCode};
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum FlowEdit {
+    SetConnectionChoice { action: String, choice: ConnectionChoice },
+    Rename { from: String, to: String },
+    Delete { action: String },
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EditFlowRequest {
+    pub name: String,
+    pub path: Option<String>,
+    pub flow_json: String,
+    pub edit: FlowEdit,
+}
+
+pub struct EditFlow;
+
+impl Command for EditFlow {
+    const NAME: &'static str = "edit_flow";
+    type Request = EditFlowRequest;
+    type Response = FlowDocument;
+
+    async fn run(ctx: &Context, request: EditFlowRequest) -> Result<FlowDocument, ApiError> {
+        let mut flow = Flow::parse(&request.flow_json).map_err(|e| ApiError::new(ErrorCode::FlowParse, e.to_string()))?;
+        let refused = |e: flowbench_core::EditError| ApiError::new(ErrorCode::EditRefused, e.to_string());
+        match request.edit {
+            FlowEdit::SetConnectionChoice { action, choice } => flow.set_connection_choice(&action, &choice).map_err(refused)?,
+            FlowEdit::Rename { from, to } => flow.rename_action(&from, &to).map_err(refused)?,
+            FlowEdit::Delete { action } => {
+                flow.delete_action(&action).map_err(refused)?;
+            }
+        }
+        Ok(FlowDocument::of(request.name, request.path, &flow, &validation_context(ctx)))
+    }
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionOption {
+    pub choice: ConnectionChoice,
+    pub label: String,
+    /// Why the option cannot be chosen under this trigger, when it cannot.
+    pub disabled_reason: Option<String>,
+    pub selected: bool,
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConnectionOptionsRequest {
+    pub flow_json: String,
+    pub action: String,
+}
+
+/// The connection picker's options for a Dataverse action: the flow's references and the
+/// invoker's connection, with the reason when the trigger rules one out.
+pub struct GetConnectionOptions;
+
+impl Command for GetConnectionOptions {
+    const NAME: &'static str = "connection_options";
+    type Request = ConnectionOptionsRequest;
+    type Response = Vec<ConnectionOption>;
+
+    async fn run(_: &Context, request: ConnectionOptionsRequest) -> Result<Vec<ConnectionOption>, ApiError> {
+        use flowbench_core::connection::TriggerIdentity;
+        let flow = Flow::parse(&request.flow_json).map_err(|e| ApiError::new(ErrorCode::FlowParse, e.to_string()))?;
+        let action = flow
+            .find_action(&request.action)
+            .ok_or_else(|| ApiError::new(ErrorCode::EditRefused, format!("there is no action named `{}`", request.action)))?;
+        let current = flow.connection_choice(action);
+        if current.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut names: Vec<String> = flow.references().into_iter().filter_map(|r| r.logical_name).collect();
+        names.sort();
+        names.dedup();
+        let mut options: Vec<ConnectionOption> = names
+            .into_iter()
+            .map(|logical_name| {
+                let choice = ConnectionChoice::Reference { logical_name: logical_name.clone() };
+                ConnectionOption { selected: current.as_ref() == Some(&choice), choice, label: format!("{logical_name} (connection reference)"), disabled_reason: None }
+            })
+            .collect();
+        let invoker_reason = match flow.trigger_identity() {
+            TriggerIdentity::Automated => Some("No one invokes this flow: its trigger is automated (only instant triggers and the Dataverse row trigger have an invoker).".to_string()),
+            _ if action.operation_id().is_some_and(|op| op.ends_with("WithOrganization")) => {
+                Some("Actions on a selected environment do not support the invoker's connection.".to_string())
+            }
+            _ => None,
+        };
+        options.push(ConnectionOption {
+            selected: current == Some(ConnectionChoice::Invoker),
+            choice: ConnectionChoice::Invoker,
+            label: "Invoker's connection".into(),
+            disabled_reason: invoker_reason,
+        });
+        Ok(options)
+    }
+}

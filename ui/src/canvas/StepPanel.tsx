@@ -1,0 +1,116 @@
+import { useEffect, useState } from "react";
+import type { Backend } from "../backend/Backend";
+import { toBackendError } from "../backend/Backend";
+import type { ConnectionOption } from "../bindings/ConnectionOption";
+import type { FlowDocument } from "../bindings/FlowDocument";
+import type { FlowEdit } from "../bindings/FlowEdit";
+import type { StepOutline } from "../bindings/StepOutline";
+import { describeError } from "../errors";
+import { runsAsLabel } from "./runsAs";
+
+/** The selected step: its name (rename), who it runs as (the connection picker), delete. */
+export function StepPanel({
+  backend,
+  flow,
+  step,
+  onEdited,
+  onClose,
+}: {
+  backend: Backend;
+  flow: FlowDocument;
+  step: StepOutline;
+  onEdited: (flow: FlowDocument, selected: string | null) => void;
+  onClose: () => void;
+}) {
+  const [name, setName] = useState(step.name);
+  const [options, setOptions] = useState<ConnectionOption[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setName(step.name);
+    setError(null);
+    let cancelled = false;
+    if (step.kind !== "dataverse") {
+      setOptions([]);
+      return;
+    }
+    backend
+      .call("connection_options", { flowJson: flow.source, action: step.name })
+      .then((o) => !cancelled && setOptions(o))
+      .catch((e: unknown) => !cancelled && setError(toBackendError(e).message));
+    return () => {
+      cancelled = true;
+    };
+  }, [backend, flow.source, step.name, step.kind]);
+
+  const edit = async (change: FlowEdit, selectedAfter: string | null) => {
+    try {
+      const edited = await backend.call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: change });
+      setError(null);
+      onEdited(edited, selectedAfter);
+    } catch (e) {
+      const err = toBackendError(e);
+      setError(`${describeError(err).headline} ${err.message}`);
+    }
+  };
+
+  const identity = step.runsAs ? runsAsLabel(step.runsAs) : null;
+  return (
+    <aside className="step-panel" data-testid="step-panel" aria-label="Step properties">
+      <header>
+        <strong>{step.actionType}</strong>
+        <button type="button" onClick={onClose} aria-label="Close">
+          ×
+        </button>
+      </header>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const to = name.trim().replace(/ /g, "_");
+          if (to && to !== step.name) void edit({ kind: "rename", from: step.name, to }, to);
+        }}
+      >
+        <label>
+          Name
+          <input data-testid="rename-input" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <button type="submit" className="toolbar__button" data-testid="rename">
+          Rename
+        </button>
+      </form>
+      {identity && (
+        <p className="step-panel__identity" data-testid="panel-runs-as">
+          {identity.text}
+        </p>
+      )}
+      {options.length > 0 && (
+        <fieldset className="step-panel__connection" data-testid="connection-picker">
+          <legend>Connection</legend>
+          {options.map((o) => (
+            <label key={o.label} className={o.disabledReason ? "is-disabled" : ""} title={o.disabledReason ?? undefined}>
+              <input
+                type="radio"
+                name="connection"
+                checked={o.selected}
+                disabled={!!o.disabledReason}
+                onChange={() => void edit({ kind: "setConnectionChoice", action: step.name, choice: o.choice }, step.name)}
+              />
+              {o.label}
+              {o.disabledReason && <small data-testid="disabled-reason">{o.disabledReason}</small>}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {step.kind !== "trigger" && (
+        <button type="button" className="toolbar__button step-panel__delete" data-testid="delete-step" onClick={() => void edit({ kind: "delete", action: step.name }, null)}>
+          Delete step
+        </button>
+      )}
+      {error && (
+        <p className="step-panel__error" role="alert" data-testid="panel-error">
+          {error}
+        </p>
+      )}
+    </aside>
+  );
+}
