@@ -34,7 +34,7 @@ impl Command for EditFlow {
     type Response = FlowDocument;
 
     async fn run(ctx: &Context, request: EditFlowRequest) -> Result<FlowDocument, ApiError> {
-        let mut flow = Flow::parse(&request.flow_json).map_err(|e| ApiError::new(ErrorCode::FlowParse, e.to_string()))?;
+        let mut flow = Flow::parse(&request.flow_json)?;
         let refused = |e: flowbench_core::EditError| ApiError::new(ErrorCode::EditRefused, e.to_string());
         match request.edit {
             FlowEdit::SetConnectionChoice { action, choice } => flow.set_connection_choice(&action, &choice).map_err(refused)?,
@@ -75,7 +75,7 @@ impl Command for GetConnectionOptions {
 
     async fn run(_: &Context, request: ConnectionOptionsRequest) -> Result<Vec<ConnectionOption>, ApiError> {
         use flowbench_core::connection::TriggerIdentity;
-        let flow = Flow::parse(&request.flow_json).map_err(|e| ApiError::new(ErrorCode::FlowParse, e.to_string()))?;
+        let flow = Flow::parse(&request.flow_json)?;
         let action = flow
             .find_action(&request.action)
             .ok_or_else(|| ApiError::new(ErrorCode::EditRefused, format!("there is no action named `{}`", request.action)))?;

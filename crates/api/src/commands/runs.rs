@@ -27,7 +27,7 @@ impl Command for RunFlow {
     type Response = RunRecord;
 
     async fn run(ctx: &Context, request: RunFlowRequest) -> Result<RunRecord, ApiError> {
-        let flow = Flow::parse(&request.flow_json).map_err(|e| ApiError::new(ErrorCode::FlowParse, e.to_string()))?;
+        let flow = Flow::parse(&request.flow_json)?;
         let sandbox = ctx
             .sandbox
             .as_ref()

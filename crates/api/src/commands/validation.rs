@@ -5,7 +5,7 @@ use crate::environment_metadata::validation_context;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{ApiError, Command, Context, ErrorCode};
+use crate::{ApiError, Command, Context};
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -23,7 +23,7 @@ impl Command for ValidateFlow {
     type Response = Vec<Diagnostic>;
 
     async fn run(ctx: &Context, request: ValidateFlowRequest) -> Result<Vec<Diagnostic>, ApiError> {
-        let flow = Flow::parse(&request.flow_json).map_err(|e| ApiError::new(ErrorCode::FlowParse, e.to_string()))?;
+        let flow = Flow::parse(&request.flow_json)?;
         Ok(validate(&flow, &validation_context(ctx)))
     }
 }
