@@ -186,3 +186,17 @@ test("the connection picker changes who a step runs as; steps can be renamed and
   await page.keyboard.press("Delete");
   await expect(page.getByTestId("step-card")).toHaveCount(4);
 });
+
+test("who can run this flow: every persona by every Dataverse step, with the missing privilege named", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("add-contact");
+  await page.locator('[data-step="Add_a_contact"]').click();
+  await page.getByTestId("who-can-run-button").click();
+  const matrix = page.getByTestId("who-can-run");
+  await expect(matrix.getByTestId("who-row")).toHaveCount(5);
+  await expect(matrix.locator('[data-user="sam"] [data-step="Add_a_contact"]')).toHaveText("✓");
+  await expect(matrix.locator('[data-user="nora"] [data-step="Add_a_contact"]')).toHaveText("✗ prvCreateContact");
+});

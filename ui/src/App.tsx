@@ -7,6 +7,8 @@ import { FlowCanvas } from "./canvas/FlowCanvas";
 import { ProblemsPanel } from "./canvas/ProblemsPanel";
 import { RunBar } from "./canvas/RunBar";
 import { StepPanel } from "./canvas/StepPanel";
+import { WhoCanRun } from "./canvas/WhoCanRun";
+import type { Matrix } from "./bindings/Matrix";
 import type { StepOutline } from "./bindings/StepOutline";
 import type { RunRecord } from "./bindings/RunRecord";
 import { resultsByStep } from "./runs";
@@ -27,6 +29,7 @@ export function App({ backend }: { backend: Backend }) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [view, setView] = useState<"canvas" | "code">("canvas");
   const [selected, setSelected] = useState<string | null>(null);
+  const [whoCanRun, setWhoCanRun] = useState<Matrix | null>(null);
   const toggle = useCallback(
     (step: string) =>
       setCollapsed((c) => {
@@ -98,7 +101,15 @@ export function App({ backend }: { backend: Backend }) {
   }
   const { info, flow, environment, recentFiles } = state;
   const selectedStep = selected ? findStep(flow, selected) : null;
+  const showWhoCanRun = async () => {
+    try {
+      setWhoCanRun(await backend.call("preflight_flow", { flowJson: flow.source }));
+    } catch (error) {
+      setOpenError(toBackendError(error));
+    }
+  };
   const applyEdit = (edited: FlowDocument, selectAfter: string | null) => {
+    setWhoCanRun(null);
     setState((s) => (s.status === "ready" ? { ...s, flow: edited } : s));
     setRun({ running: false, record: null });
     setSelected(selectAfter);
@@ -217,8 +228,16 @@ export function App({ backend }: { backend: Backend }) {
           />
         )}
         {selectedStep && view === "canvas" && (
-          <StepPanel backend={backend} flow={flow} step={selectedStep} onEdited={applyEdit} onClose={() => setSelected(null)} />
+          <StepPanel
+            backend={backend}
+            flow={flow}
+            step={selectedStep}
+            onEdited={applyEdit}
+            onClose={() => setSelected(null)}
+            onWhoCanRun={() => void showWhoCanRun()}
+          />
         )}
+        {whoCanRun && <WhoCanRun matrix={whoCanRun} onClose={() => setWhoCanRun(null)} />}
       </main>
       <ProblemsPanel diagnostics={flow.diagnostics} onSelect={(step) => setFocus({ step, request: Date.now() })} />
       <footer className="statusbar">

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::commands::{app_info::GetAppInfo, edits::{EditFlow, GetConnectionOptions}, environment::CurrentEnvironment, expressions::*, flow_file::*, runs::RunFlow, settings::*, validation::*};
+use crate::commands::{app_info::GetAppInfo, edits::{EditFlow, GetConnectionOptions}, environment::CurrentEnvironment, expressions::*, flow_file::*, preflight::PreflightFlow, runs::RunFlow, settings::*, validation::*};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 macro_rules! registry {
@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.
@@ -113,6 +113,9 @@ mod tests {
         let broken = flowbench_core::sample::SAMPLE_FLOW_JSON.replace("\"entityName\": \"tasks\"", "\"entityName\": \"phonecalls\"");
         let diagnostics = dispatch(&ctx, "validate_flow", json!({"flowJson": broken})).await.unwrap();
         assert!(diagnostics.as_array().unwrap().iter().any(|d| d["rule"] == "metadata/table"), "{diagnostics}");
+        // Who can run the sample: every persona by every Dataverse step.
+        let matrix = dispatch(&ctx, "preflight_flow", json!({"flowJson": flowbench_core::sample::SAMPLE_FLOW_JSON})).await.unwrap();
+        assert_eq!(matrix["users"].as_array().unwrap().len(), 5);
         dispatch(&ctx, "update_settings", json!({"lastEnvironment": "Contoso Dev"})).await.unwrap();
         let env = dispatch(&ctx, "current_environment", json!({})).await.unwrap();
         assert_eq!(env["name"], "Contoso Dev");

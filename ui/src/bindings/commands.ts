@@ -11,8 +11,10 @@ import type { EditFlowRequest } from "./EditFlowRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { FlowDocument } from "./FlowDocument";
 import type { FunctionInfo } from "./FunctionInfo";
+import type { Matrix } from "./Matrix";
 import type { NoArgs } from "./NoArgs";
 import type { OpenFlowFileRequest } from "./OpenFlowFileRequest";
+import type { PreflightRequest } from "./PreflightRequest";
 import type { RunFlowRequest } from "./RunFlowRequest";
 import type { RunRecord } from "./RunRecord";
 import type { Settings } from "./Settings";
@@ -33,6 +35,7 @@ export type Commands = {
   run_flow: { request: RunFlowRequest; response: RunRecord };
   edit_flow: { request: EditFlowRequest; response: FlowDocument };
   connection_options: { request: ConnectionOptionsRequest; response: Array<ConnectionOption> };
+  preflight_flow: { request: PreflightRequest; response: Matrix };
 };
 
 export type CommandName = keyof Commands;
@@ -50,6 +53,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "run_flow",
   "edit_flow",
   "connection_options",
+  "preflight_flow",
 ];
 
 export type { ApiError };

@@ -15,12 +15,14 @@ export function StepPanel({
   step,
   onEdited,
   onClose,
+  onWhoCanRun,
 }: {
   backend: Backend;
   flow: FlowDocument;
   step: StepOutline;
   onEdited: (flow: FlowDocument, selected: string | null) => void;
   onClose: () => void;
+  onWhoCanRun: () => void;
 }) {
   const [name, setName] = useState(step.name);
   const [options, setOptions] = useState<ConnectionOption[]>([]);
@@ -99,6 +101,9 @@ export function StepPanel({
               {o.disabledReason && <small data-testid="disabled-reason">{o.disabledReason}</small>}
             </label>
           ))}
+          <button type="button" className="toolbar__button" data-testid="who-can-run-button" onClick={onWhoCanRun}>
+            Who can run this?
+          </button>
         </fieldset>
       )}
       {step.kind !== "trigger" && (

@@ -5,6 +5,7 @@ pub mod edits;
 pub mod environment;
 pub mod expressions;
 pub mod flow_file;
+pub mod preflight;
 pub mod runs;
 pub mod settings;
 pub mod validation;
