@@ -200,3 +200,31 @@ test("who can run this flow: every persona by every Dataverse step, with the mis
   await expect(matrix.locator('[data-user="sam"] [data-step="Add_a_contact"]')).toHaveText("✓");
   await expect(matrix.locator('[data-user="nora"] [data-step="Add_a_contact"]')).toHaveText("✗ prvCreateContact");
 });
+
+test("edits undo and redo, and Save as writes a flow that opens again", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  await page.locator('[data-step="Summary"]').click();
+  await page.getByTestId("delete-step").click();
+  await expect(page.getByTestId("step-card")).toHaveCount(5);
+  await page.getByTestId("undo").click();
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  await page.getByTestId("redo").click();
+  await expect(page.getByTestId("step-card")).toHaveCount(5);
+  await page.locator('[data-step="Get_the_parent_account"]').click();
+  await page.keyboard.press("Control+z");
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  await page.keyboard.press("Control+y");
+  await expect(page.getByTestId("step-card")).toHaveCount(5);
+
+  const target = `/tmp/flowbench-saved-${Date.now()}.json`;
+  page.once("dialog", (dialog) => dialog.accept(target));
+  await page.getByTestId("save-as").click();
+  await expect(page.getByTestId("saved")).toHaveText(`Saved to ${target}`);
+
+  page.once("dialog", (dialog) => dialog.accept(target));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText(/^flowbench-saved-/);
+  await expect(page.getByTestId("step-card")).toHaveCount(5);
+  await expect(page.locator('[data-step="Summary"]')).toHaveCount(0);
+});

@@ -13,6 +13,9 @@ function tableBackend(answers: Partial<Record<CommandName, unknown>>): Backend {
     async pickFlowPath() {
       return null;
     },
+    async pickSavePath() {
+      return null;
+    },
     async call(name) {
       const answer = answers[name];
       if (answer instanceof BackendError) throw answer;

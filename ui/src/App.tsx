@@ -30,6 +30,9 @@ export function App({ backend }: { backend: Backend }) {
   const [view, setView] = useState<"canvas" | "code">("canvas");
   const [selected, setSelected] = useState<string | null>(null);
   const [whoCanRun, setWhoCanRun] = useState<Matrix | null>(null);
+  // Undo and redo: whole documents, since every edit returns one.
+  const [history, setHistory] = useState<{ past: FlowDocument[]; future: FlowDocument[] }>({ past: [], future: [] });
+  const [saved, setSaved] = useState<string | null>(null);
   const toggle = useCallback(
     (step: string) =>
       setCollapsed((c) => {
@@ -81,6 +84,8 @@ export function App({ backend }: { backend: Backend }) {
         setRun({ running: false, record: null });
         setCollapsed(new Set());
         setSelected(null);
+        setHistory({ past: [], future: [] });
+        setSaved(null);
         setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: settings.recentFiles } : s));
       } catch (error) {
         setOpenError(toBackendError(error));
@@ -108,8 +113,34 @@ export function App({ backend }: { backend: Backend }) {
       setOpenError(toBackendError(error));
     }
   };
+  const replaceFlow = (next: FlowDocument) => setState((s) => (s.status === "ready" ? { ...s, flow: next } : s));
+  const undo = () => {
+    const previous = history.past[history.past.length - 1];
+    if (!previous) return;
+    setHistory({ past: history.past.slice(0, -1), future: [flow, ...history.future] });
+    replaceFlow(previous);
+  };
+  const redo = () => {
+    const next = history.future[0];
+    if (!next) return;
+    setHistory({ past: [...history.past, flow], future: history.future.slice(1) });
+    replaceFlow(next);
+  };
+  const saveAs = async (path: string | null) => {
+    if (!path) return;
+    try {
+      await backend.call("save_flow", { path, flowJson: flow.source });
+      const settings = await backend.call("get_settings", {});
+      setState((s) => (s.status === "ready" ? { ...s, flow: { ...s.flow, path }, recentFiles: settings.recentFiles } : s));
+      setSaved(path);
+    } catch (error) {
+      setOpenError(toBackendError(error));
+    }
+  };
   const applyEdit = (edited: FlowDocument, selectAfter: string | null) => {
     setWhoCanRun(null);
+    setSaved(null);
+    setHistory({ past: [...history.past, flow].slice(-100), future: [] });
     setState((s) => (s.status === "ready" ? { ...s, flow: edited } : s));
     setRun({ running: false, record: null });
     setSelected(selectAfter);
@@ -147,6 +178,30 @@ export function App({ backend }: { backend: Backend }) {
             ))}
           </select>
         )}
+        <button
+          type="button"
+          className="toolbar__button"
+          data-testid="save"
+          onClick={async () =>
+            void saveAs(flow.path?.endsWith(".json") ? flow.path : await backend.pickSavePath(`${flow.name.replace(/[^\w.-]+/g, "_")}.json`))
+          }
+        >
+          Save
+        </button>
+        <button
+          type="button"
+          className="toolbar__button"
+          data-testid="save-as"
+          onClick={async () => void saveAs(await backend.pickSavePath(`${flow.name.replace(/[^\w.-]+/g, "_")}.json`))}
+        >
+          Save as…
+        </button>
+        <button type="button" className="toolbar__button" data-testid="undo" disabled={history.past.length === 0} onClick={undo} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button type="button" className="toolbar__button" data-testid="redo" disabled={history.future.length === 0} onClick={redo} title="Redo (Ctrl+Y)">
+          Redo
+        </button>
         <span className="toolbar__flow" data-testid="flow-name" title={flow.path ?? undefined}>
           {flow.name}
         </span>
@@ -190,6 +245,11 @@ export function App({ backend }: { backend: Backend }) {
       <RunBar environment={environment} running={run.running} record={run.record} onRun={startRun} />
       {/* Always present, so the grid rows stay in place when there is nothing to say. */}
       <div className="banner-slot">
+        {saved && (
+          <div className="banner banner--ok" role="status" data-testid="saved">
+            Saved to {saved}
+          </div>
+        )}
         {openError && (
           <div className="banner banner--error" role="alert" data-testid="open-error" data-code={openError.code}>
             <strong>{describeError(openError).headline}</strong> {openError.message}
@@ -203,6 +263,18 @@ export function App({ backend }: { backend: Backend }) {
         className={`canvas${selectedStep ? " has-panel" : ""}`}
         data-testid="canvas"
         onKeyDown={(e) => {
+          const typing = e.target instanceof HTMLInputElement;
+          if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "z") {
+            e.preventDefault();
+            if (e.shiftKey) redo();
+            else undo();
+            return;
+          }
+          if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "y") {
+            e.preventDefault();
+            redo();
+            return;
+          }
           // Delete removes the selected step, unless the user is typing.
           if (e.key === "Delete" && selectedStep && selectedStep.kind !== "trigger" && !(e.target instanceof HTMLInputElement)) {
             void backend

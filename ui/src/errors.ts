@@ -13,6 +13,7 @@ const HEADLINES: Record<ErrorCode, string> = {
   settings: "Your settings could not be loaded or saved.",
   environment: "The environment is not available.",
   edit_refused: "That change cannot be made.",
+  export_refused: "This flow cannot be saved in a form Power Automate accepts.",
   internal: "Something went wrong inside Flowbench.",
 };
 

@@ -23,6 +23,8 @@ pub enum ErrorCode {
     Settings,
     /// The environment (the sandbox or a real one) is not available or refused the request.
     Environment,
+    /// The flow has no valid export form (the invoker's connection under an automated trigger…).
+    ExportRefused,
     /// An edit of the flow was refused (a duplicate name, a missing action…); the flow is unchanged.
     EditRefused,
     /// A bug: the message says what failed.

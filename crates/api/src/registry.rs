@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::commands::{app_info::GetAppInfo, edits::{EditFlow, GetConnectionOptions}, environment::CurrentEnvironment, expressions::*, flow_file::*, preflight::PreflightFlow, runs::RunFlow, settings::*, validation::*};
+use crate::commands::{app_info::GetAppInfo, edits::{EditFlow, GetConnectionOptions}, environment::CurrentEnvironment, expressions::*, flow_file::*, preflight::PreflightFlow, runs::RunFlow, save::SaveFlow, settings::*, validation::*};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 macro_rules! registry {
@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.
@@ -145,6 +145,26 @@ mod tests {
         let recurring = source.replace("\"type\": \"OpenApiConnectionWebhook\"", "\"type\": \"Recurrence\"");
         let options = dispatch(&ctx(), "connection_options", json!({"flowJson": recurring, "action": "Get_the_parent_account"})).await.unwrap();
         assert!(options[1]["disabledReason"].as_str().unwrap().contains("automated"));
+    }
+
+    #[tokio::test]
+    async fn saving_writes_the_export_form_and_refuses_what_cannot_be_exported() {
+        let ctx = ctx();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("saved.json");
+        let source = flowbench_core::sample::SAMPLE_FLOW_JSON;
+        dispatch(&ctx, "save_flow", json!({"path": path.to_str().unwrap(), "flowJson": source})).await.unwrap();
+        let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let original: Value = serde_json::from_str(source).unwrap();
+        assert_eq!(saved.to_string(), original.to_string());
+        let settings = dispatch(&ctx, "get_settings", json!({})).await.unwrap();
+        assert_eq!(settings["recentFiles"][0], path.to_str().unwrap());
+
+        let recurring = source.replace("\"type\": \"OpenApiConnectionWebhook\"", "\"type\": \"Recurrence\"");
+        let refused = dir.path().join("refused.json");
+        let err = dispatch(&ctx, "save_flow", json!({"path": refused.to_str().unwrap(), "flowJson": recurring})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::ExportRefused);
+        assert!(!refused.exists());
     }
 
     #[tokio::test]

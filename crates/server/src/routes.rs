@@ -65,7 +65,7 @@ pub fn error_response(error: &ApiError) -> Response {
         ErrorCode::InvalidArguments => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
         ErrorCode::ForbiddenOrigin => StatusCode::FORBIDDEN,
-        ErrorCode::Io | ErrorCode::FlowParse | ErrorCode::Solution | ErrorCode::EditRefused => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Io | ErrorCode::FlowParse | ErrorCode::Solution | ErrorCode::EditRefused | ErrorCode::ExportRefused => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::Environment => StatusCode::BAD_GATEWAY,
         ErrorCode::Settings | ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     };

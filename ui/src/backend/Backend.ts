@@ -10,6 +10,8 @@ export interface Backend {
   call<N extends CommandName>(name: N, request: Request<N>): Promise<Response<N>>;
   /** Asks the user for a flow file, solution .zip or folder; null when they cancel. */
   pickFlowPath(): Promise<string | null>;
+  /** Asks where to save a flow file; null when they cancel. */
+  pickSavePath(suggested: string): Promise<string | null>;
 }
 
 /** A command's failure, carrying the backend's stable code. */

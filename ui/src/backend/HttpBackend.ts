@@ -13,6 +13,11 @@ export class HttpBackend implements Backend {
     private readonly ask: (question: string) => string | null = (q) => window.prompt(q),
   ) {}
 
+  async pickSavePath(suggested: string): Promise<string | null> {
+    const answer = this.ask(`Path to save the flow JSON to (for example ${suggested}):`);
+    return answer && answer.trim() ? answer.trim() : null;
+  }
+
   /** A browser cannot hand a page a file's path: ask for it (the server reads it). */
   async pickFlowPath(): Promise<string | null> {
     const answer = this.ask("Path of a flow JSON file, a solution .zip or an unpacked solution folder:");

@@ -1,5 +1,5 @@
 import { invoke } from "@tauri-apps/api/core";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import type { CommandName } from "../bindings/commands";
 import { type Backend, type Request, type Response, toBackendError } from "./Backend";
 
@@ -23,5 +23,10 @@ export class TauriBackend implements Backend {
       filters: [{ name: "Flows and solutions", extensions: ["json", "zip"] }],
     });
     return typeof picked === "string" ? picked : null;
+  }
+
+  async pickSavePath(suggested: string): Promise<string | null> {
+    const picked = await save({ title: "Save the flow", defaultPath: suggested, filters: [{ name: "Flow JSON", extensions: ["json"] }] });
+    return picked ?? null;
   }
 }

@@ -17,6 +17,7 @@ import type { OpenFlowFileRequest } from "./OpenFlowFileRequest";
 import type { PreflightRequest } from "./PreflightRequest";
 import type { RunFlowRequest } from "./RunFlowRequest";
 import type { RunRecord } from "./RunRecord";
+import type { SaveFlowRequest } from "./SaveFlowRequest";
 import type { Settings } from "./Settings";
 import type { SettingsPatch } from "./SettingsPatch";
 import type { ValidateFlowRequest } from "./ValidateFlowRequest";
@@ -36,6 +37,7 @@ export type Commands = {
   edit_flow: { request: EditFlowRequest; response: FlowDocument };
   connection_options: { request: ConnectionOptionsRequest; response: Array<ConnectionOption> };
   preflight_flow: { request: PreflightRequest; response: Matrix };
+  save_flow: { request: SaveFlowRequest; response: string };
 };
 
 export type CommandName = keyof Commands;
@@ -54,6 +56,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "edit_flow",
   "connection_options",
   "preflight_flow",
+  "save_flow",
 ];
 
 export type { ApiError };

@@ -7,5 +7,6 @@ pub mod expressions;
 pub mod flow_file;
 pub mod preflight;
 pub mod runs;
+pub mod save;
 pub mod settings;
 pub mod validation;
