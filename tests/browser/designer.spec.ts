@@ -228,3 +228,33 @@ test("edits undo and redo, and Save as writes a flow that opens again", async ({
   await expect(page.getByTestId("step-card")).toHaveCount(5);
   await expect(page.locator('[data-step="Summary"]')).toHaveCount(0);
 });
+
+test("runs are kept in the history, reopen on the canvas, and two runs compare", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("add-contact");
+  await page.getByTestId("run-trigger-body").fill('{"text": "Hopper"}');
+  for (const persona of ["sam", "nora"]) {
+    await page.getByTestId("run-persona").selectOption(persona);
+    await page.getByTestId("run").click();
+    await expect(page.getByTestId("run-outcome")).toContainText("Run ");
+  }
+  // After a reload (the backend keeps the history in SQLite), the runs are still there.
+  await page.reload();
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
+  await page.getByTestId("open").click();
+  const history = page.getByTestId("run-history");
+  await expect(history.locator("option")).not.toHaveCount(1);
+  const samRun = history.locator("option", { hasText: "sam · Succeeded" }).first();
+  await history.selectOption(await samRun.getAttribute("value") as string);
+  await expect(page.locator('[data-step="Add_a_contact"] [data-testid="run-status"]')).toHaveText("Succeeded · ran as sam");
+
+  const compare = page.getByTestId("run-compare");
+  const noraRun = compare.locator("option", { hasText: "nora · Failed" }).first();
+  await compare.selectOption(await noraRun.getAttribute("value") as string);
+  const difference = page.locator('[data-testid="difference"][data-step="Add_a_contact"]');
+  await expect(difference).toContainText("Succeeded as sam");
+  await expect(difference).toContainText("Failed as nora");
+});

@@ -8,6 +8,8 @@ import { ProblemsPanel } from "./canvas/ProblemsPanel";
 import { RunBar } from "./canvas/RunBar";
 import { StepPanel } from "./canvas/StepPanel";
 import { WhoCanRun } from "./canvas/WhoCanRun";
+import { RunComparison, RunHistory } from "./canvas/RunHistory";
+import type { RunSummary } from "./bindings/RunSummary";
 import type { Matrix } from "./bindings/Matrix";
 import type { StepOutline } from "./bindings/StepOutline";
 import type { RunRecord } from "./bindings/RunRecord";
@@ -33,6 +35,20 @@ export function App({ backend }: { backend: Backend }) {
   // Undo and redo: whole documents, since every edit returns one.
   const [history, setHistory] = useState<{ past: FlowDocument[]; future: FlowDocument[] }>({ past: [], future: [] });
   const [saved, setSaved] = useState<string | null>(null);
+  const [runHistory, setRunHistory] = useState<RunSummary[]>([]);
+  const [comparison, setComparison] = useState<RunRecord | null>(null);
+  const flowKey = state.status === "ready" ? (state.flow.path ?? state.flow.name) : null;
+  useEffect(() => {
+    if (!flowKey) return;
+    let cancelled = false;
+    backend
+      .call("run_history", { flowKey })
+      .then((h) => !cancelled && setRunHistory(h))
+      .catch(() => !cancelled && setRunHistory([]));
+    return () => {
+      cancelled = true;
+    };
+  }, [backend, flowKey]);
   const toggle = useCallback(
     (step: string) =>
       setCollapsed((c) => {
@@ -145,11 +161,14 @@ export function App({ backend }: { backend: Backend }) {
     setRun({ running: false, record: null });
     setSelected(selectAfter);
   };
+  const key = flow.path ?? flow.name;
   const startRun = async (persona: string, triggerBody: unknown) => {
     setRun({ running: true, record: null });
+    setComparison(null);
     try {
-      const record = await backend.call("run_flow", { flowJson: flow.source, persona, triggerBody });
+      const record = await backend.call("run_flow", { flowJson: flow.source, persona, triggerBody, flowKey: key });
       setRun({ running: false, record });
+      setRunHistory(await backend.call("run_history", { flowKey: key }));
     } catch (error) {
       setRun({ running: false, record: null });
       setOpenError(toBackendError(error));
@@ -242,7 +261,26 @@ export function App({ backend }: { backend: Backend }) {
         </span>
         <span className="toolbar__meta">{flow.outline.stepCount} steps</span>
       </header>
-      <RunBar environment={environment} running={run.running} record={run.record} onRun={startRun} />
+      <RunBar environment={environment} running={run.running} record={run.record} onRun={startRun}>
+        <RunHistory
+          history={runHistory}
+          onOpen={(id) =>
+            void backend
+              .call("get_run", { id })
+              .then((record) => {
+                setComparison(null);
+                setRun({ running: false, record });
+              })
+              .catch((error: unknown) => setOpenError(toBackendError(error)))
+          }
+          onCompare={(id) =>
+            void backend
+              .call("get_run", { id })
+              .then(setComparison)
+              .catch((error: unknown) => setOpenError(toBackendError(error)))
+          }
+        />
+      </RunBar>
       {/* Always present, so the grid rows stay in place when there is nothing to say. */}
       <div className="banner-slot">
         {saved && (
@@ -310,6 +348,7 @@ export function App({ backend }: { backend: Backend }) {
           />
         )}
         {whoCanRun && <WhoCanRun matrix={whoCanRun} onClose={() => setWhoCanRun(null)} />}
+        {comparison && run.record && <RunComparison left={run.record} right={comparison} onClose={() => setComparison(null)} />}
       </main>
       <ProblemsPanel diagnostics={flow.diagnostics} onSelect={(step) => setFocus({ step, request: Date.now() })} />
       <footer className="statusbar">

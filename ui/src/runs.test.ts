@@ -29,3 +29,22 @@ describe("resultsByStep", () => {
     expect(results.get("Create")).toEqual({ status: "Failed", user: null, error: "0x80040220: missing prvCreateContact" });
   });
 });
+
+import { differences } from "./canvas/RunHistory";
+
+describe("differences", () => {
+  it("lists the steps whose status or identity differ between two runs", () => {
+    const run = (status: StepRecord["status"], user: string) =>
+      ({
+        status: "Succeeded", error: null, startTime: "", endTime: "",
+        steps: [
+          step("Same", "Succeeded"),
+          step("Create", status, { identity: { user, objectId: null, caller: null, source: { kind: "mock" } } }),
+        ],
+      }) as unknown as RunRecord;
+    expect(differences(run("Succeeded", "sam"), run("Failed", "nora"))).toEqual([
+      { step: "Create", left: "Succeeded as sam", right: "Failed as nora" },
+    ]);
+    expect(differences(run("Succeeded", "sam"), run("Succeeded", "sam"))).toEqual([]);
+  });
+});

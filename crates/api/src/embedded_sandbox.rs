@@ -8,10 +8,14 @@ use std::pin::Pin;
 
 use flowbench_sandbox::{Sandbox, Scenario};
 
+use crate::run_store::RunStore;
+
 pub struct EmbeddedSandbox {
     pub sandbox: Sandbox,
     /// `http://127.0.0.1:<port>`
     pub url: String,
+    /// Run history, beside the sandbox's data.
+    pub runs: RunStore,
 }
 
 pub type Serving = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
@@ -26,5 +30,6 @@ pub fn start(data_dir: &Path) -> Result<(EmbeddedSandbox, Serving), String> {
             eprintln!("flowbench: the embedded sandbox stopped: {e}");
         }
     });
-    Ok((EmbeddedSandbox { sandbox, url: format!("http://{address}") }, serving))
+    let runs = RunStore::open(&data_dir.join("runs.db"))?;
+    Ok((EmbeddedSandbox { sandbox, url: format!("http://{address}"), runs }, serving))
 }

@@ -10,6 +10,7 @@ pub mod environment_metadata;
 pub mod error;
 pub mod host;
 pub mod registry;
+pub mod run_store;
 pub mod sandbox_run;
 pub mod settings;
 

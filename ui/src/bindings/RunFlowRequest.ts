@@ -12,4 +12,8 @@ persona: string,
 /**
  * The trigger's body.
  */
-triggerBody: unknown, };
+triggerBody: unknown, 
+/**
+ * Which flow's history the run joins: its path, or its name when it has none.
+ */
+flowKey: string, };

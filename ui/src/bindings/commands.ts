@@ -11,12 +11,15 @@ import type { EditFlowRequest } from "./EditFlowRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { FlowDocument } from "./FlowDocument";
 import type { FunctionInfo } from "./FunctionInfo";
+import type { GetRunRequest } from "./GetRunRequest";
 import type { Matrix } from "./Matrix";
 import type { NoArgs } from "./NoArgs";
 import type { OpenFlowFileRequest } from "./OpenFlowFileRequest";
 import type { PreflightRequest } from "./PreflightRequest";
 import type { RunFlowRequest } from "./RunFlowRequest";
+import type { RunHistoryRequest } from "./RunHistoryRequest";
 import type { RunRecord } from "./RunRecord";
+import type { RunSummary } from "./RunSummary";
 import type { SaveFlowRequest } from "./SaveFlowRequest";
 import type { Settings } from "./Settings";
 import type { SettingsPatch } from "./SettingsPatch";
@@ -38,6 +41,8 @@ export type Commands = {
   connection_options: { request: ConnectionOptionsRequest; response: Array<ConnectionOption> };
   preflight_flow: { request: PreflightRequest; response: Matrix };
   save_flow: { request: SaveFlowRequest; response: string };
+  run_history: { request: RunHistoryRequest; response: Array<RunSummary> };
+  get_run: { request: GetRunRequest; response: RunRecord };
 };
 
 export type CommandName = keyof Commands;
@@ -57,6 +62,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "connection_options",
   "preflight_flow",
   "save_flow",
+  "run_history",
+  "get_run",
 ];
 
 export type { ApiError };

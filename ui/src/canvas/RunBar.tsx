@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import type { EnvironmentInfo } from "../bindings/EnvironmentInfo";
 import type { RunRecord } from "../bindings/RunRecord";
 
@@ -8,11 +8,14 @@ export function RunBar({
   running,
   record,
   onRun,
+  children,
 }: {
   environment: EnvironmentInfo;
   running: boolean;
   record: RunRecord | null;
   onRun: (persona: string, triggerBody: unknown) => void;
+  /** History and comparison controls. */
+  children?: ReactNode;
 }) {
   const [persona, setPersona] = useState(environment.personas[0]?.name ?? "");
   const [body, setBody] = useState("{}");
@@ -53,6 +56,7 @@ export function RunBar({
         {running ? "Running…" : "Run"}
       </button>
       {bodyError && <span className="runbar__error">{bodyError}</span>}
+      {children}
       {record && (
         <span className={`runbar__outcome is-${record.status.toLowerCase()}`} data-testid="run-outcome">
           Run {record.status}

@@ -3,6 +3,7 @@ use flowbench_engine::RunRecord;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::run_store::RunSummary;
 use crate::sandbox_run::run_in_sandbox;
 use crate::{ApiError, Command, Context, ErrorCode};
 
@@ -16,6 +17,8 @@ pub struct RunFlowRequest {
     /// The trigger's body.
     #[ts(type = "unknown")]
     pub trigger_body: serde_json::Value,
+    /// Which flow's history the run joins: its path, or its name when it has none.
+    pub flow_key: String,
 }
 
 /// A test run in the embedded sandbox; connection references run as the `svc` persona.
@@ -32,8 +35,57 @@ impl Command for RunFlow {
             .sandbox
             .as_ref()
             .ok_or_else(|| ApiError::new(ErrorCode::Environment, "the embedded sandbox is not running, so there is nowhere to run"))?;
-        run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, &request.persona, "svc", request.trigger_body)
+        let record = run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, &request.persona, "svc", request.trigger_body)
             .await
-            .map_err(|e| ApiError::new(ErrorCode::Environment, e))
+            .map_err(|e| ApiError::new(ErrorCode::Environment, e))?;
+        sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
+        Ok(record)
+    }
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RunHistoryRequest {
+    pub flow_key: String,
+}
+
+/// The runs of a flow, newest first, kept across restarts.
+pub struct GetRunHistory;
+
+impl Command for GetRunHistory {
+    const NAME: &'static str = "run_history";
+    type Request = RunHistoryRequest;
+    type Response = Vec<RunSummary>;
+
+    async fn run(ctx: &Context, request: RunHistoryRequest) -> Result<Vec<RunSummary>, ApiError> {
+        match &ctx.sandbox {
+            Some(sandbox) => sandbox.runs.list(&request.flow_key).map_err(|e| ApiError::new(ErrorCode::Internal, e)),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GetRunRequest {
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
+/// One stored run, to reopen on the canvas.
+pub struct GetRun;
+
+impl Command for GetRun {
+    const NAME: &'static str = "get_run";
+    type Request = GetRunRequest;
+    type Response = RunRecord;
+
+    async fn run(ctx: &Context, request: GetRunRequest) -> Result<RunRecord, ApiError> {
+        let sandbox = ctx.sandbox.as_ref().ok_or_else(|| ApiError::new(ErrorCode::Environment, "no run history without the sandbox"))?;
+        sandbox
+            .runs
+            .get(request.id)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e))?
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidArguments, format!("there is no run {}", request.id)))
     }
 }
