@@ -258,3 +258,21 @@ test("runs are kept in the history, reopen on the canvas, and two runs compare",
   await expect(difference).toContainText("Succeeded as sam");
   await expect(difference).toContainText("Failed as nora");
 });
+
+test("re-run from a step reuses the earlier run's outputs for the steps before it", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
+  await page.getByTestId("open").click();
+  await page.getByTestId("run-trigger-body").fill('{"text": "Turing"}');
+  await page.getByTestId("run-persona").selectOption("sam");
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
+
+  await page.locator('[data-step="Say_who"]').click();
+  await page.getByTestId("rerun-from").click();
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
+  // The create was not done again: its earlier outputs were reused.
+  await expect(page.locator('[data-step="Add_a_contact"] [data-testid="run-status"]')).toHaveText("Succeeded · ran as mock");
+  await expect(page.locator('[data-step="Say_who"] [data-testid="run-status"]')).toHaveText("Succeeded");
+});

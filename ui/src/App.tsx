@@ -37,6 +37,8 @@ export function App({ backend }: { backend: Backend }) {
   const [saved, setSaved] = useState<string | null>(null);
   const [runHistory, setRunHistory] = useState<RunSummary[]>([]);
   const [comparison, setComparison] = useState<RunRecord | null>(null);
+  // The run on the canvas: its id in the history and how it was started, for re-runs.
+  const [runContext, setRunContext] = useState<{ id: number | null; persona: string; triggerBody: unknown } | null>(null);
   const flowKey = state.status === "ready" ? (state.flow.path ?? state.flow.name) : null;
   useEffect(() => {
     if (!flowKey) return;
@@ -162,13 +164,15 @@ export function App({ backend }: { backend: Backend }) {
     setSelected(selectAfter);
   };
   const key = flow.path ?? flow.name;
-  const startRun = async (persona: string, triggerBody: unknown) => {
+  const startRun = async (persona: string, triggerBody: unknown, rerunFrom?: { runId: number; step: string }) => {
     setRun({ running: true, record: null });
     setComparison(null);
     try {
-      const record = await backend.call("run_flow", { flowJson: flow.source, persona, triggerBody, flowKey: key });
+      const record = await backend.call("run_flow", { flowJson: flow.source, persona, triggerBody, flowKey: key, rerunFrom });
       setRun({ running: false, record });
-      setRunHistory(await backend.call("run_history", { flowKey: key }));
+      const history = await backend.call("run_history", { flowKey: key });
+      setRunHistory(history);
+      setRunContext({ id: history[0]?.id ?? null, persona, triggerBody });
     } catch (error) {
       setRun({ running: false, record: null });
       setOpenError(toBackendError(error));
@@ -270,6 +274,8 @@ export function App({ backend }: { backend: Backend }) {
               .then((record) => {
                 setComparison(null);
                 setRun({ running: false, record });
+                const summary = runHistory.find((r) => r.id === id);
+                setRunContext({ id, persona: summary?.persona ?? "admin", triggerBody: runContext?.triggerBody ?? {} });
               })
               .catch((error: unknown) => setOpenError(toBackendError(error)))
           }
@@ -345,6 +351,11 @@ export function App({ backend }: { backend: Backend }) {
             onEdited={applyEdit}
             onClose={() => setSelected(null)}
             onWhoCanRun={() => void showWhoCanRun()}
+            onRerunFrom={
+              run.record && runContext?.id != null && flow.outline.steps.some((s) => s.name === selectedStep.name)
+                ? () => void startRun(runContext.persona, runContext.triggerBody, { runId: runContext.id as number, step: selectedStep.name })
+                : undefined
+            }
           />
         )}
         {whoCanRun && <WhoCanRun matrix={whoCanRun} onClose={() => setWhoCanRun(null)} />}

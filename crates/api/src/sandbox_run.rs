@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use flowbench_core::Flow;
-use flowbench_engine::{run_flow, Identities, Identity, RunOptions, RunRecord};
+use flowbench_engine::{run_flow, Identities, Identity, Mock, RunOptions, RunRecord};
 use flowbench_sandbox::Sandbox;
 
 /// The invoker is `persona`; every connection reference's connection belongs to `owner`.
@@ -23,7 +23,8 @@ pub fn identities(sandbox: &Sandbox, flow: &Flow, persona: &str, owner: &str) ->
     Ok(Identities { references, invoker: Some(identity(persona)?) })
 }
 
-/// Runs `flow` in the sandbox served at `url` (`http://127.0.0.1:<port>`).
+/// Runs `flow` in the sandbox served at `url` (`http://127.0.0.1:<port>`). `reuse` answers the
+/// named steps with an earlier run's status and outputs instead of running them.
 pub async fn run_in_sandbox(
     sandbox: &Sandbox,
     url: &str,
@@ -31,8 +32,33 @@ pub async fn run_in_sandbox(
     persona: &str,
     owner: &str,
     trigger_body: serde_json::Value,
+    reuse: BTreeMap<String, Mock>,
 ) -> Result<RunRecord, String> {
     let identities = identities(sandbox, flow, persona, owner)?;
-    let options = RunOptions { environment_url: Some(url.to_string()), identities, ..RunOptions::default() };
+    let options = RunOptions { environment_url: Some(url.to_string()), identities, mocks: reuse, ..RunOptions::default() };
     Ok(run_flow(flow, serde_json::json!({ "headers": {}, "body": trigger_body }), options).await)
+}
+
+/// For a re-run from top-level step `from`: the steps it waits for (directly or through
+/// others), answered with what they did in `earlier`.
+pub fn reuse_before(flow: &Flow, from: &str, earlier: &RunRecord) -> Result<BTreeMap<String, Mock>, String> {
+    if !flow.actions.iter().any(|a| a.name == from) {
+        return Err(format!("`{from}` is not a step at the top level of the flow"));
+    }
+    let mut before = std::collections::BTreeSet::new();
+    let mut queue = vec![from.to_string()];
+    while let Some(name) = queue.pop() {
+        let Some(action) = flow.actions.iter().find(|a| a.name == name) else { continue };
+        for (predecessor, _) in action.run_after() {
+            if before.insert(predecessor.clone()) {
+                queue.push(predecessor);
+            }
+        }
+    }
+    let mut mocks = BTreeMap::new();
+    for name in before {
+        let step = earlier.step(&name).ok_or_else(|| format!("the earlier run has no record of `{name}`"))?;
+        mocks.insert(name, Mock { status: step.status, outputs: step.outputs.clone().unwrap_or(serde_json::Value::Null) });
+    }
+    Ok(mocks)
 }

@@ -60,7 +60,7 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         let (address, serving) =
             sandbox.serve(SocketAddr::from(([127, 0, 0, 1], 0))).map_err(|e| CliError::new("sandbox", e.to_string()))?;
         let server = tokio::spawn(serving);
-        let record = run_in_sandbox(&sandbox, &format!("http://{address}"), &flow, &args.as_persona, &args.owner, body)
+        let record = run_in_sandbox(&sandbox, &format!("http://{address}"), &flow, &args.as_persona, &args.owner, body, Default::default())
             .await
             .map_err(|e| CliError::new("sandbox", e));
         server.abort();

@@ -16,6 +16,7 @@ export function StepPanel({
   onEdited,
   onClose,
   onWhoCanRun,
+  onRerunFrom,
 }: {
   backend: Backend;
   flow: FlowDocument;
@@ -23,6 +24,8 @@ export function StepPanel({
   onEdited: (flow: FlowDocument, selected: string | null) => void;
   onClose: () => void;
   onWhoCanRun: () => void;
+  /** Present when a run is on the canvas and this step is at the top level. */
+  onRerunFrom?: () => void;
 }) {
   const [name, setName] = useState(step.name);
   const [options, setOptions] = useState<ConnectionOption[]>([]);
@@ -105,6 +108,11 @@ export function StepPanel({
             Who can run this?
           </button>
         </fieldset>
+      )}
+      {onRerunFrom && (
+        <button type="button" className="toolbar__button" data-testid="rerun-from" onClick={onRerunFrom} title="Reuse the earlier run's outputs for the steps before this one">
+          Re-run from here
+        </button>
       )}
       {step.kind !== "trigger" && (
         <button type="button" className="toolbar__button step-panel__delete" data-testid="delete-step" onClick={() => void edit({ kind: "delete", action: step.name }, null)}>

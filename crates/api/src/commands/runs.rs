@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::run_store::RunSummary;
-use crate::sandbox_run::run_in_sandbox;
+use crate::sandbox_run::{reuse_before, run_in_sandbox};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
@@ -19,6 +19,18 @@ pub struct RunFlowRequest {
     pub trigger_body: serde_json::Value,
     /// Which flow's history the run joins: its path, or its name when it has none.
     pub flow_key: String,
+    /// Re-run from a step, reusing an earlier run's outputs for the steps before it.
+    #[ts(optional)]
+    #[serde(default)]
+    pub rerun_from: Option<RerunFrom>,
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RerunFrom {
+    #[ts(type = "number")]
+    pub run_id: i64,
+    pub step: String,
 }
 
 /// A test run in the embedded sandbox; connection references run as the `svc` persona.
@@ -35,7 +47,18 @@ impl Command for RunFlow {
             .sandbox
             .as_ref()
             .ok_or_else(|| ApiError::new(ErrorCode::Environment, "the embedded sandbox is not running, so there is nowhere to run"))?;
-        let record = run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, &request.persona, "svc", request.trigger_body)
+        let reuse = match &request.rerun_from {
+            None => Default::default(),
+            Some(from) => {
+                let earlier = sandbox
+                    .runs
+                    .get(from.run_id)
+                    .map_err(|e| ApiError::new(ErrorCode::Internal, e))?
+                    .ok_or_else(|| ApiError::new(ErrorCode::InvalidArguments, format!("there is no run {}", from.run_id)))?;
+                reuse_before(&flow, &from.step, &earlier).map_err(|e| ApiError::new(ErrorCode::InvalidArguments, e))?
+            }
+        };
+        let record = run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, &request.persona, "svc", request.trigger_body, reuse)
             .await
             .map_err(|e| ApiError::new(ErrorCode::Environment, e))?;
         sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
