@@ -276,3 +276,19 @@ test("re-run from a step reuses the earlier run's outputs for the steps before i
   await expect(page.locator('[data-step="Add_a_contact"] [data-testid="run-status"]')).toHaveText("Succeeded · ran as mock");
   await expect(page.locator('[data-step="Say_who"] [data-testid="run-status"]')).toHaveText("Succeeded");
 });
+
+test("selecting a card after a run shows its inputs, outputs, error and the identity it used", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
+  await page.getByTestId("open").click();
+  await page.getByTestId("run-trigger-body").fill('{"text": "Lamarr"}');
+  await page.getByTestId("run-persona").selectOption("nora");
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toContainText("Run Failed");
+  await page.locator('[data-step="Add_a_contact"]').click();
+  const run = page.getByTestId("step-run");
+  await expect(run.locator("h4")).toHaveText("Failed · ran as nora (invoker's connection)");
+  await expect(page.getByTestId("step-run-error")).toContainText("0x80040220");
+  await expect(page.getByTestId("step-run-inputs")).toContainText("Lamarr");
+});

@@ -13,7 +13,7 @@ import type { RunSummary } from "./bindings/RunSummary";
 import type { Matrix } from "./bindings/Matrix";
 import type { StepOutline } from "./bindings/StepOutline";
 import type { RunRecord } from "./bindings/RunRecord";
-import { resultsByStep } from "./runs";
+import { findStepRecord, resultsByStep } from "./runs";
 import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
 
@@ -351,6 +351,7 @@ export function App({ backend }: { backend: Backend }) {
             onEdited={applyEdit}
             onClose={() => setSelected(null)}
             onWhoCanRun={() => void showWhoCanRun()}
+            record={run.record ? findStepRecord(run.record, selectedStep.name) : null}
             onRerunFrom={
               run.record && runContext?.id != null && flow.outline.steps.some((s) => s.name === selectedStep.name)
                 ? () => void startRun(runContext.persona, runContext.triggerBody, { runId: runContext.id as number, step: selectedStep.name })

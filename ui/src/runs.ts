@@ -29,3 +29,17 @@ export function resultsByStep(record: RunRecord): Map<string, StepRunResult> {
   visit(record.steps);
   return results;
 }
+
+/** The record of one step in a run (the last pass for steps inside loops). */
+export function findStepRecord(record: RunRecord, name: string): StepRecord | null {
+  let found: StepRecord | null = null;
+  const visit = (steps: StepRecord[]) => {
+    for (const step of steps) {
+      if (step.name === name) found = step;
+      visit(step.steps);
+      for (const iteration of step.iterations) visit(iteration.steps);
+    }
+  };
+  visit(record.steps);
+  return found;
+}

@@ -5,6 +5,7 @@ import type { ConnectionOption } from "../bindings/ConnectionOption";
 import type { FlowDocument } from "../bindings/FlowDocument";
 import type { FlowEdit } from "../bindings/FlowEdit";
 import type { StepOutline } from "../bindings/StepOutline";
+import type { StepRecord } from "../bindings/StepRecord";
 import { describeError } from "../errors";
 import { runsAsLabel } from "./runsAs";
 
@@ -17,6 +18,7 @@ export function StepPanel({
   onClose,
   onWhoCanRun,
   onRerunFrom,
+  record,
 }: {
   backend: Backend;
   flow: FlowDocument;
@@ -26,6 +28,8 @@ export function StepPanel({
   onWhoCanRun: () => void;
   /** Present when a run is on the canvas and this step is at the top level. */
   onRerunFrom?: () => void;
+  /** What this step did in the run on the canvas. */
+  record: StepRecord | null;
 }) {
   const [name, setName] = useState(step.name);
   const [options, setOptions] = useState<ConnectionOption[]>([]);
@@ -109,6 +113,31 @@ export function StepPanel({
           </button>
         </fieldset>
       )}
+      {record && (
+        <section className="step-panel__run" data-testid="step-run">
+          <h4>
+            {record.status}
+            {record.identity ? ` · ran as ${record.identity.user} (${describeSource(record.identity.source)})` : ""}
+          </h4>
+          {record.error && (
+            <p className="step-panel__error" data-testid="step-run-error">
+              <strong>{record.error.code}</strong> {record.error.message}
+            </p>
+          )}
+          {record.inputs != null && (
+            <details open>
+              <summary>Inputs</summary>
+              <pre data-testid="step-run-inputs">{JSON.stringify(record.inputs, null, 2)}</pre>
+            </details>
+          )}
+          {record.outputs != null && (
+            <details>
+              <summary>Outputs</summary>
+              <pre data-testid="step-run-outputs">{JSON.stringify(record.outputs, null, 2)}</pre>
+            </details>
+          )}
+        </section>
+      )}
       {onRerunFrom && (
         <button type="button" className="toolbar__button" data-testid="rerun-from" onClick={onRerunFrom} title="Reuse the earlier run's outputs for the steps before this one">
           Re-run from here
@@ -126,4 +155,17 @@ export function StepPanel({
       )}
     </aside>
   );
+}
+
+function describeSource(source: NonNullable<StepRecord["identity"]>["source"]): string {
+  switch (source.kind) {
+    case "connectionReference":
+      return `owner of ${source.logicalName}`;
+    case "runOnlyUser":
+      return "invoker's connection";
+    case "impersonation":
+      return `impersonated through ${source.logicalName}`;
+    case "mock":
+      return "reused or mocked";
+  }
 }
