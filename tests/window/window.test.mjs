@@ -115,6 +115,41 @@ describe("the desktop window", () => {
     }
   });
 
+  test("a test run in the embedded sandbox is kept in the history across a restart of the app", async () => {
+    const flowJson = readFileSync(path.join(ROOT, "tests", "browser", "fixtures", "add-contact.json"), "utf8");
+    const call = (app, command, request) =>
+      app.executeAsync(
+        (command, request, done) => {
+          window.__TAURI_INTERNALS__.invoke("call", { command, request }).then(
+            (r) => done(JSON.stringify({ ok: r })),
+            (e) => done(JSON.stringify({ error: e })),
+          );
+        },
+        command,
+        request,
+      ).then((text) => JSON.parse(text));
+    let app = await openApp();
+    try {
+      await app.$('[data-testid="canvas"]').waitForExist({ timeout: 20_000 });
+      const run = await call(app, "run_flow", { flowJson, persona: "nora", triggerBody: { text: "Curie" }, flowKey: "window-test" });
+      assert.equal(run.ok?.status, "Failed", JSON.stringify(run));
+      assert.match(JSON.stringify(run.ok.steps[0].error), /prvCreateContact/);
+    } finally {
+      await app.deleteSession();
+    }
+    app = await openApp();
+    try {
+      await app.$('[data-testid="canvas"]').waitForExist({ timeout: 20_000 });
+      const history = await call(app, "run_history", { flowKey: "window-test" });
+      assert.equal(history.ok?.length, 1, JSON.stringify(history));
+      assert.equal(history.ok[0].persona, "nora");
+      const reopened = await call(app, "get_run", { id: history.ok[0].id });
+      assert.equal(reopened.ok?.steps[0].identity.user, "nora");
+    } finally {
+      await app.deleteSession();
+    }
+  });
+
   test("an unknown command comes back with its stable code", async () => {
     const app = await openApp();
     try {
