@@ -292,3 +292,24 @@ test("selecting a card after a run shows its inputs, outputs, error and the iden
   await expect(page.getByTestId("step-run-error")).toContainText("0x80040220");
   await expect(page.getByTestId("step-run-inputs")).toContainText("Lamarr");
 });
+
+test("a loop's passes page on its card, with next failed", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("loop.json")));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("loop");
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toContainText("Run Failed");
+  const loop = page.locator('[data-step="Each_value"]');
+  const inner = page.locator('[data-step="Parse_number"] [data-testid="run-status"]');
+  // The first failed pass shows first.
+  await expect(loop.getByTestId("pager-position")).toHaveText("pass 2 of 3");
+  await expect(inner).toContainText("Failed");
+  await loop.getByLabel("Previous pass").click();
+  await expect(loop.getByTestId("pager-position")).toHaveText("pass 1 of 3");
+  await expect(inner).toHaveText("Succeeded");
+  await loop.getByTestId("next-failed").click();
+  await expect(loop.getByTestId("pager-position")).toHaveText("pass 2 of 3");
+  await expect(inner).toContainText("Failed");
+});

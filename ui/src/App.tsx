@@ -13,7 +13,7 @@ import type { RunSummary } from "./bindings/RunSummary";
 import type { Matrix } from "./bindings/Matrix";
 import type { StepOutline } from "./bindings/StepOutline";
 import type { RunRecord } from "./bindings/RunRecord";
-import { findStepRecord, resultsByStep } from "./runs";
+import { findStepRecord, loopPasses, resultsByStep } from "./runs";
 import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
 
@@ -27,7 +27,11 @@ export function App({ backend }: { backend: Backend }) {
   const [focus, setFocus] = useState<{ step: string; request: number } | null>(null);
   const [openError, setOpenError] = useState<BackendError | null>(null);
   const [run, setRun] = useState<{ running: boolean; record: RunRecord | null }>({ running: false, record: null });
-  const runResults = useMemo(() => (run.record ? resultsByStep(run.record) : null), [run.record]);
+  const [passes, setPasses] = useState<ReadonlyMap<string, number>>(new Map());
+  const runResults = useMemo(() => (run.record ? resultsByStep(run.record, passes) : null), [run.record, passes]);
+  const loops = useMemo(() => (run.record ? loopPasses(run.record) : null), [run.record]);
+  const showPass = useCallback((loop: string, index: number) => setPasses((p) => new Map(p).set(loop, index)), []);
+  useEffect(() => setPasses(new Map()), [run.record]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [view, setView] = useState<"canvas" | "code">("canvas");
   const [selected, setSelected] = useState<string | null>(null);
@@ -340,6 +344,9 @@ export function App({ backend }: { backend: Backend }) {
             collapsed={collapsed}
             onToggle={toggle}
             onSelect={setSelected}
+            loops={loops}
+            passes={passes}
+            onShowPass={showPass}
             focus={focus}
           />
         )}

@@ -48,3 +48,30 @@ describe("differences", () => {
     expect(differences(run("Succeeded", "sam"), run("Succeeded", "sam"))).toEqual([]);
   });
 });
+
+import { loopPasses } from "./runs";
+
+describe("loop passes", () => {
+  const record = {
+    status: "Failed", error: null, startTime: "", endTime: "",
+    steps: [
+      step("Loop", "Failed", {
+        iterations: [
+          { index: 0, status: "Succeeded", steps: [step("Parse", "Succeeded")] },
+          { index: 1, status: "Failed", steps: [step("Parse", "Failed")] },
+          { index: 2, status: "Succeeded", steps: [step("Parse", "Succeeded")] },
+        ],
+      }),
+    ],
+  } as unknown as RunRecord;
+
+  it("counts passes and names the failed ones", () => {
+    expect(loopPasses(record).get("Loop")).toEqual({ count: 3, failed: [1] });
+  });
+
+  it("shows the chosen pass", () => {
+    expect(resultsByStep(record, new Map([["Loop", 2]])).get("Parse")?.status).toBe("Succeeded");
+    expect(resultsByStep(record, new Map([["Loop", 1]])).get("Parse")?.status).toBe("Failed");
+    expect(resultsByStep(record).get("Parse")?.status).toBe("Failed");
+  });
+});

@@ -8,8 +8,11 @@ export interface StepRunResult {
   error: string | null;
 }
 
-/** Every step of a run by name, loops included (the last pass wins: "next failed" comes later). */
-export function resultsByStep(record: RunRecord): Map<string, StepRunResult> {
+/**
+ * Every step of a run by name. Inside a loop, the pass chosen in `passes` (loop name → index)
+ * shows; without a choice a failed pass stays visible over later successful ones.
+ */
+export function resultsByStep(record: RunRecord, passes: ReadonlyMap<string, number> = new Map()): Map<string, StepRunResult> {
   const results = new Map<string, StepRunResult>();
   const visit = (steps: StepRecord[]) => {
     for (const step of steps) {
@@ -23,11 +26,35 @@ export function resultsByStep(record: RunRecord): Map<string, StepRunResult> {
         });
       }
       visit(step.steps);
-      for (const iteration of step.iterations) visit(iteration.steps);
+      const chosen = passes.get(step.name);
+      const iterations = chosen === undefined ? step.iterations : step.iterations.filter((i) => Number(i.index) === chosen);
+      for (const iteration of iterations) {
+        // A chosen pass shows as it was, failures and all.
+        if (chosen !== undefined) for (const s of flatten(iteration.steps)) results.delete(s.name);
+        visit(iteration.steps);
+      }
     }
   };
   visit(record.steps);
   return results;
+}
+
+function flatten(steps: StepRecord[]): StepRecord[] {
+  return steps.flatMap((s) => [s, ...flatten(s.steps), ...s.iterations.flatMap((i) => flatten(i.steps))]);
+}
+
+/** Loops of a run with their passes: how many, and which failed. */
+export function loopPasses(record: RunRecord): Map<string, { count: number; failed: number[] }> {
+  const loops = new Map<string, { count: number; failed: number[] }>();
+  for (const step of flatten(record.steps)) {
+    if (step.iterations.length > 0) {
+      loops.set(step.name, {
+        count: step.iterations.length,
+        failed: step.iterations.filter((i) => i.status === "Failed").map((i) => Number(i.index)),
+      });
+    }
+  }
+  return loops;
 }
 
 /** The record of one step in a run (the last pass for steps inside loops). */

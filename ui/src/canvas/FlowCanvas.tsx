@@ -16,6 +16,9 @@ export function FlowCanvas({
   collapsed,
   onToggle,
   onSelect,
+  loops,
+  passes,
+  onShowPass,
   focus,
 }: {
   outline: FlowOutline;
@@ -24,11 +27,21 @@ export function FlowCanvas({
   collapsed: ReadonlySet<string>;
   onToggle: (step: string) => void;
   onSelect: (step: string | null) => void;
+  /** Loops of the run on the canvas, the pass each shows, and how to change it. */
+  loops: Map<string, { count: number; failed: number[] }> | null;
+  passes: ReadonlyMap<string, number>;
+  onShowPass: (loop: string, index: number) => void;
   /** A step to bring into view, with a counter so the same step can be asked for twice. */
   focus: { step: string; request: number } | null;
 }) {
   // Steps inside each container (all depths): containers get a collapse button.
   const hidden = useMemo(() => containerSizes(outline.steps), [outline]);
+  const pagerFor = (name: string) => {
+    const loop = loops?.get(name);
+    if (!loop) return undefined;
+    const index = passes.get(name) ?? loop.failed[0] ?? loop.count - 1;
+    return { index, count: loop.count, failed: loop.failed, show: (i: number) => onShowPass(name, i) };
+  };
   const { nodes, edges } = useMemo(() => {
     const layout = layoutFlow(outline, collapsed);
     const nodes: Node[] = layout.nodes.map((n) =>
@@ -42,13 +55,14 @@ export function FlowCanvas({
               collapsed: collapsed.has(n.step.name),
               hiddenSteps: hidden.get(n.step.name),
               onToggle: hidden.has(n.step.name) ? onToggle : undefined,
+              pager: pagerFor(n.step.name),
             },
           }
         : { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } },
     );
     const edges: Edge[] = layout.edges.map((e) => ({ ...e, type: "smoothstep" }));
     return { nodes, edges };
-  }, [outline, problems, runResults, collapsed, onToggle, focus, hidden]);
+  }, [outline, problems, runResults, collapsed, onToggle, focus, hidden, loops, passes, onShowPass]);
 
   return (
     <ReactFlow

@@ -32,6 +32,8 @@ export type StepNodeData = {
   collapsed?: boolean;
   hiddenSteps?: number;
   onToggle?: (step: string) => void;
+  /** Loops after a run: which pass shows on the cards inside, and the way to another. */
+  pager?: { index: number; count: number; failed: number[]; show: (index: number) => void };
 };
 
 /** Power Automate shows action names with underscores for spaces. */
@@ -40,7 +42,7 @@ export function displayName(name: string): string {
 }
 
 export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
-  const { step, isTrigger, problems, run, focused, collapsed, hiddenSteps, onToggle } = data;
+  const { step, isTrigger, problems, run, focused, collapsed, hiddenSteps, onToggle, pager } = data;
   const identity = step.runsAs ? runsAsLabel(step.runsAs) : null;
   const detail = [step.operationId, step.table].filter(Boolean).join(" · ");
   return (
@@ -97,7 +99,30 @@ export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
           {run.error && run.status === "Failed" && <div className="step-card__run-error">{run.error}</div>}
         </div>
       )}
+      {pager && <Pager {...pager} />}
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </div>
+  );
+}
+
+function Pager({ index, count, failed, show }: NonNullable<StepNodeData["pager"]>) {
+  const nextFailed = failed.find((f) => f > index) ?? failed[0];
+  return (
+    <div className="step-card__pager nodrag" data-testid="pager">
+      <button type="button" aria-label="Previous pass" disabled={index <= 0} onClick={() => show(index - 1)}>
+        ◀
+      </button>
+      <span data-testid="pager-position">
+        pass {index + 1} of {count}
+      </span>
+      <button type="button" aria-label="Next pass" disabled={index >= count - 1} onClick={() => show(index + 1)}>
+        ▶
+      </button>
+      {nextFailed !== undefined && (
+        <button type="button" data-testid="next-failed" onClick={() => show(nextFailed)}>
+          next failed
+        </button>
+      )}
     </div>
   );
 }
