@@ -7,6 +7,7 @@ pub mod edit;
 pub mod edit_error;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod model;
 pub mod outline;

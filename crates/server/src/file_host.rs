@@ -40,10 +40,7 @@ impl Host for FileHost {
             std::fs::create_dir_all(dir).map_err(|e| self.error(e))?;
         }
         let text = serde_json::to_string_pretty(settings).map_err(|e| self.error(e))?;
-        // Write then rename, so a crash never leaves half a file.
-        let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, text).map_err(|e| self.error(e))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| self.error(e))
+        flowbench_core::files::write_atomically(&self.path, text.as_bytes()).map_err(|e| self.error(e))
     }
 }
 

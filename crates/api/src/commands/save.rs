@@ -1,6 +1,6 @@
-use std::io::Write;
 use std::path::Path;
 
+use flowbench_core::files::write_atomically;
 use flowbench_core::{export_flow_json, ExportError, Flow};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -34,21 +34,4 @@ impl Command for SaveFlow {
         ctx.host.save_settings(&settings)?;
         Ok(request.path)
     }
-}
-
-/// A temporary file beside the target, then a rename: a failed save never leaves half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| std::io::Error::other("the path has no file name"))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -187,6 +187,13 @@ fn match_token(text: &str, at: usize, token: &str) -> Option<usize> {
 }
 
 /// The number `text` holds under `styles` and the culture's separators, or `None`.
+/// The culture's positive or negative sign at byte `at`: the byte after it, and whether it is negative.
+fn sign_at(text: &str, at: usize, culture: &Culture) -> Option<(usize, bool)> {
+    match_token(text, at, culture.positive_sign)
+        .map(|next| (next, false))
+        .or_else(|| match_token(text, at, culture.negative_sign).map(|next| (next, true)))
+}
+
 pub(super) fn parse_number(text: &str, styles: NumberStyles, culture: &Culture) -> Option<ParsedNumber> {
     let at = |p: usize| text.get(p..).and_then(|rest| rest.chars().next());
     let mut p = 0;
@@ -198,15 +205,13 @@ pub(super) fn parse_number(text: &str, styles: NumberStyles, culture: &Culture) 
         if is_white(c) && styles.leading_white && !signed {
             p += c.len_utf8();
         } else if styles.leading_sign && !signed {
-            if let Some(next) = match_token(text, p, culture.positive_sign) {
-                signed = true;
-                p = next;
-            } else if let Some(next) = match_token(text, p, culture.negative_sign) {
-                signed = true;
-                negative = true;
-                p = next;
-            } else {
-                break;
+            match sign_at(text, p, culture) {
+                Some((next, is_negative)) => {
+                    signed = true;
+                    negative = is_negative;
+                    p = next;
+                }
+                None => break,
             }
         } else {
             break;
@@ -270,15 +275,13 @@ pub(super) fn parse_number(text: &str, styles: NumberStyles, culture: &Culture) 
         if is_white(c) && styles.trailing_white {
             p += c.len_utf8();
         } else if styles.trailing_sign && !signed {
-            if let Some(next) = match_token(text, p, culture.positive_sign) {
-                signed = true;
-                p = next;
-            } else if let Some(next) = match_token(text, p, culture.negative_sign) {
-                signed = true;
-                negative = true;
-                p = next;
-            } else {
-                break;
+            match sign_at(text, p, culture) {
+                Some((next, is_negative)) => {
+                    signed = true;
+                    negative = is_negative;
+                    p = next;
+                }
+                None => break,
             }
         } else {
             break;
