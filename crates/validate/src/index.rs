@@ -1,104 +1,197 @@
-//! The flow walked once: every action with its JSON pointer, its container chain and its scope,
-//! and the ordering questions rules ask ("does Y always finish before X starts?").
+//! The flow walked once: every action with what rules read of it, its container chain and its
+//! scope, and the ordering questions rules ask ("does Y always finish before X starts?").
+//!
+//! Everything rules ask of an action's JSON is read here, in one visit per action: rules then
+//! work on these compact nodes instead of going back to the JSON maps, which on large flows are
+//! scattered through memory and cost a hash per key. Pointers and action paths are only built
+//! when a diagnostic needs them.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::ops::Range;
+use std::rc::Rc;
 
+use flowbench_core::connection::DATAVERSE_APIS;
 use flowbench_core::model::{Action, ActionKind, DocumentShape, Flow, Slot};
 use flowbench_expr::template::is_template;
 use flowbench_expr::{analyze_template, Analysis};
-use serde_json::Value;
+use rustc_hash::FxHashMap;
+use serde_json::{Map, Value};
 
 use crate::diagnostic::Location;
 
 pub struct Node<'f> {
     pub action: &'f Action,
-    /// Read once: rules ask for these many times.
+    pub name: &'f str,
     pub kind: ActionKind,
-    pub run_after: Vec<(String, Vec<String>)>,
-    pub pointer: String,
+    pub action_type: &'f str,
+    /// `runAfter`, when it is an object; see [`Node::run_after`].
+    run_after: Option<&'f Map<String, Value>>,
+    pub inputs: Option<&'f Value>,
+    pub host: Option<&'f Map<String, Value>>,
+    pub operation_id: Option<&'f str>,
+    pub connection_name: Option<&'f str>,
+    pub is_dataverse: bool,
+    /// `inputs.parameters`, when it is an object.
+    pub parameters: Option<&'f Map<String, Value>>,
     /// The containing action's node, for nested actions.
     pub parent: Option<usize>,
-    pub slot: Option<Slot>,
+    /// The branch of the parent holding this action.
+    slot: Option<&'f Slot>,
     /// 0 for top-level actions.
     pub depth: usize,
     pub scope: usize,
 }
 
+/// One `runAfter` entry as written.
+pub struct RunAfter<'f> {
+    pub target: &'f str,
+    statuses: &'f [Value],
+}
+
+impl<'f> RunAfter<'f> {
+    /// The statuses that are strings (others are not statuses at all).
+    pub fn statuses(&self) -> impl Iterator<Item = &'f str> {
+        self.statuses.iter().filter_map(Value::as_str)
+    }
+}
+
 pub struct FlowIndex<'f> {
     pub flow: &'f Flow,
     pub nodes: Vec<Node<'f>>,
-    /// Node indices by action name; more than one means a duplicate name.
-    pub by_name: HashMap<&'f str, Vec<usize>>,
+    /// The first node with each action name.
+    pub by_name: FxHashMap<&'f str, usize>,
+    /// Nodes whose name an earlier node already has, in document order.
+    pub duplicate_names: Vec<usize>,
     /// (scope, name) -> node: runAfter names resolve within a scope.
-    by_scope_and_name: HashMap<(usize, &'f str), usize>,
+    by_scope_and_name: FxHashMap<(usize, &'f str), usize>,
     /// Node indices per scope (the top level, each branch of each container), in document order.
     pub scopes: Vec<Vec<usize>>,
     pub definition_pointer: &'static str,
     /// Who waits for whom inside each scope, and the actions caught in a cycle.
     pub reach: Reachability,
     /// Every string that holds an expression, analysed once.
-    pub expressions: Vec<ExpressionSite>,
+    pub expressions: Vec<ExpressionSite<'f>>,
+    analyses: FxHashMap<&'f str, Rc<Analysis>>,
+    /// The field paths of all expression sites, end to end; each site holds its range.
+    path_steps: Vec<PathStep<'f>>,
 }
 
 /// A JSON string holding an expression, where it is, and what it refers to.
-pub struct ExpressionSite {
+pub struct ExpressionSite<'f> {
     /// The action it belongs to; `None` for the trigger and the definition's outputs.
     pub node: Option<usize>,
-    /// Keys from the action's (or trigger's) object down to the string.
-    pub field_path: String,
-    pub pointer: String,
-    pub text: String,
-    pub analysis: Analysis,
+    /// Keys from the action's (or trigger's) object down to the string, in `path_steps`; see
+    /// [`FlowIndex::field_path`].
+    path: Range<usize>,
+    /// The whole pointer of a trigger or outputs site; action sites build theirs from the node's.
+    flow_pointer: Option<String>,
+    pub text: &'f str,
+    /// Shared by every site with the same text: real flows repeat many expressions.
+    pub analysis: Rc<Analysis>,
 }
 
 impl<'f> FlowIndex<'f> {
     pub fn new(flow: &'f Flow) -> Self {
+        Self::visiting_actions(flow, |_, _| {})
+    }
+
+    /// Builds the index, calling `visit` on each action as soon as it and its containers are in
+    /// the index, while the action's JSON, just read, is still in the cache.
+    pub fn visiting_actions(flow: &'f Flow, mut visit: impl FnMut(&Self, usize)) -> Self {
         let definition_pointer = match flow.shape() {
             DocumentShape::Definition => "",
             _ => "/properties/definition",
         };
+        // Sized up front: growing maps of thousands of names rehashes them several times.
+        let mut count = 0;
+        for action in &flow.actions {
+            action.walk(&mut |_| count += 1);
+        }
         let mut index = FlowIndex {
             flow,
-            nodes: Vec::new(),
-            by_name: HashMap::new(),
-            by_scope_and_name: HashMap::new(),
+            nodes: Vec::with_capacity(count),
+            by_name: FxHashMap::with_capacity_and_hasher(count, Default::default()),
+            duplicate_names: Vec::new(),
+            by_scope_and_name: FxHashMap::with_capacity_and_hasher(count, Default::default()),
             scopes: vec![Vec::new()],
             definition_pointer,
             reach: Reachability::default(),
             expressions: Vec::new(),
+            analyses: FxHashMap::default(),
+            path_steps: Vec::new(),
         };
-        index.add_scope(&flow.actions, &format!("{definition_pointer}/actions"), None, None, 0, 0);
-        for (i, node) in index.nodes.iter().enumerate() {
-            index.by_name.entry(node.action.name.as_str()).or_default().push(i);
-            index.by_scope_and_name.entry((node.scope, node.action.name.as_str())).or_insert(i);
-        }
+        index.add_scope(&flow.actions, None, None, 0, 0, &mut visit);
         index.reach = Reachability::compute(&index);
-        index.expressions = collect_expressions(&index);
+        index.collect_flow_expressions();
         index
     }
 
-    fn add_scope(&mut self, actions: &'f [Action], pointer: &str, parent: Option<usize>, slot: Option<Slot>, depth: usize, scope: usize) {
+    fn add_scope(
+        &mut self,
+        actions: &'f [Action],
+        parent: Option<usize>,
+        slot: Option<&'f Slot>,
+        depth: usize,
+        scope: usize,
+        visit: &mut impl FnMut(&Self, usize),
+    ) {
         for action in actions {
-            let here = format!("{pointer}/{}", escape(&action.name));
             let id = self.nodes.len();
-            self.nodes.push(Node {
-                action,
-                kind: action.kind(),
-                run_after: action.run_after(),
-                pointer: here.clone(),
-                parent,
-                slot: slot.clone(),
-                depth,
-                scope,
-            });
+            self.nodes.push(Node::read(action, parent, slot, depth, scope));
             self.scopes[scope].push(id);
+            let name = action.name.as_str();
+            if *self.by_name.entry(name).or_insert(id) != id {
+                self.duplicate_names.push(id);
+            }
+            self.by_scope_and_name.entry((scope, name)).or_insert(id);
+            self.collect_action_expressions(id);
+            visit(self, id);
             for branch in &action.branches {
                 let inner = self.scopes.len();
                 self.scopes.push(Vec::new());
-                let path: Vec<String> = branch.slot.path().iter().map(|p| escape(p)).collect();
-                self.add_scope(&branch.actions, &format!("{here}/{}", path.join("/")), Some(id), Some(branch.slot.clone()), depth + 1, inner);
+                self.add_scope(&branch.actions, Some(id), Some(&branch.slot), depth + 1, inner, visit);
             }
         }
+    }
+
+    /// The JSON pointer of an action.
+    pub fn pointer(&self, id: usize) -> String {
+        let mut pointer = String::new();
+        self.write_pointer(id, &mut pointer);
+        pointer
+    }
+
+    fn write_pointer(&self, id: usize, out: &mut String) {
+        let node = &self.nodes[id];
+        match (node.parent, node.slot) {
+            (Some(parent), Some(slot)) => {
+                self.write_pointer(parent, out);
+                for token in slot.path() {
+                    out.push('/');
+                    out.push_str(&escape(token));
+                }
+            }
+            _ => {
+                out.push_str(self.definition_pointer);
+                out.push_str("/actions");
+            }
+        }
+        out.push('/');
+        out.push_str(&escape(node.name));
+    }
+
+    /// The JSON pointer of the string holding an expression.
+    pub fn site_pointer(&self, site: &ExpressionSite) -> String {
+        match (site.node, &site.flow_pointer) {
+            (Some(id), _) => self.pointer(id) + &self.field_path(site),
+            (None, pointer) => pointer.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The keys from the action's (or trigger's field's) object down to the expression's string,
+    /// as a JSON pointer (`/inputs/parameters/$filter`).
+    pub fn field_path(&self, site: &ExpressionSite) -> String {
+        render_path(&self.path_steps[site.path.clone()])
     }
 
     /// Container names from the top down to the action itself.
@@ -106,7 +199,7 @@ impl<'f> FlowIndex<'f> {
         let mut path = Vec::new();
         let mut here = Some(id);
         while let Some(i) = here {
-            path.push(self.nodes[i].action.name.clone());
+            path.push(self.nodes[i].name.to_string());
             here = self.nodes[i].parent;
         }
         path.reverse();
@@ -114,7 +207,13 @@ impl<'f> FlowIndex<'f> {
     }
 
     pub fn location(&self, id: usize, suffix: &str) -> Location {
-        Location { action_path: self.action_path(id), pointer: format!("{}{suffix}", self.nodes[id].pointer), span: None }
+        Location { action_path: self.action_path(id), pointer: self.pointer(id) + suffix, span: None }
+    }
+
+    /// Where a span of an expression is.
+    pub fn site_location(&self, site: &ExpressionSite, span: (usize, usize)) -> Location {
+        let action_path = site.node.map(|id| self.action_path(id)).unwrap_or_default();
+        Location { action_path, pointer: self.site_pointer(site), span: Some(span) }
     }
 
     pub fn flow_location(&self, pointer: String) -> Location {
@@ -130,40 +229,147 @@ impl<'f> FlowIndex<'f> {
     /// Whether `y` has always finished when `x` starts: `y`, or the container holding it at the
     /// level of `x` or of a container around `x`, is among what that one waits for.
     pub fn is_before(&self, y: usize, x: usize) -> bool {
-        let y_chain: Vec<usize> = std::iter::once(y).chain(self.ancestors(y)).collect();
         std::iter::once(x).chain(self.ancestors(x)).any(|c| {
             let scope = self.nodes[c].scope;
-            y_chain
-                .iter()
-                .find(|&&a| self.nodes[a].scope == scope)
-                .is_some_and(|&a| a != c && self.reach.waits_for(c, a))
+            std::iter::once(y)
+                .chain(self.ancestors(y))
+                .find(|&a| self.nodes[a].scope == scope)
+                .is_some_and(|a| a != c && self.reach.waits_for(c, a))
         })
     }
 
     /// Containers around `id`, innermost first.
-    pub fn ancestors(&self, id: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut here = self.nodes[id].parent;
-        while let Some(p) = here {
-            out.push(p);
-            here = self.nodes[p].parent;
+    pub fn ancestors(&self, id: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.nodes[id].parent, |&p| self.nodes[p].parent)
+    }
+
+    fn collect_action_expressions(&mut self, id: usize) {
+        let mut path = Vec::new();
+        let action = self.nodes[id].action;
+        for (key, value) in action.body() {
+            if key != "runAfter" {
+                path.push(PathStep::Key(key));
+                strings(value, &mut path, &mut |steps, text| self.add_site(Some(id), steps, None, text));
+                path.pop();
+            }
         }
-        out
+    }
+
+    fn add_site(&mut self, node: Option<usize>, steps: &[PathStep<'f>], flow_pointer: Option<String>, text: &'f str) {
+        let start = self.path_steps.len();
+        self.path_steps.extend_from_slice(steps);
+        let analysis = self.analyses.entry(text).or_insert_with(|| Rc::new(analyze_template(text))).clone();
+        self.expressions.push(ExpressionSite { node, path: start..self.path_steps.len(), flow_pointer, text, analysis });
+    }
+
+    fn collect_flow_expressions(&mut self) {
+        let (flow, definition_pointer) = (self.flow, self.definition_pointer);
+        let mut whole = |base: String, value: &'f Value| {
+            strings(value, &mut Vec::new(), &mut |steps, text| {
+                let flow_pointer = base.clone() + &render_path(steps);
+                self.add_site(None, steps, Some(flow_pointer), text)
+            });
+        };
+        for trigger in &flow.triggers {
+            let base = format!("{definition_pointer}/triggers/{}", escape(&trigger.name));
+            for (key, value) in trigger.body() {
+                whole(format!("{base}/{}", escape(key)), value);
+            }
+        }
+        if let Some(outputs) = flow.definition().get("outputs") {
+            whole(format!("{definition_pointer}/outputs"), outputs);
+        }
     }
 }
 
-pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+impl<'f> Node<'f> {
+    /// Reads every field rules ask for, once.
+    fn read(action: &'f Action, parent: Option<usize>, slot: Option<&'f Slot>, depth: usize, scope: usize) -> Self {
+        let body = action.body();
+        let action_type = member(body, "type").and_then(Value::as_str).unwrap_or_default();
+        let kind = ActionKind::from_type(action_type);
+        let run_after = member(body, "runAfter").and_then(Value::as_object);
+        let inputs = member(body, "inputs");
+        let host = inputs.and_then(|i| child(i, "host")).and_then(Value::as_object);
+        let host_text = |key: &str| host.and_then(|h| member(h, key)).and_then(Value::as_str);
+        let is_dataverse = kind.is_connector()
+            && host_text("apiId").and_then(|id| id.rsplit('/').next()).is_some_and(|api| DATAVERSE_APIS.contains(&api));
+        Node {
+            action,
+            name: &action.name,
+            kind,
+            action_type,
+            run_after,
+            inputs,
+            host,
+            operation_id: host_text("operationId"),
+            connection_name: host_text("connectionName"),
+            is_dataverse,
+            parameters: inputs.and_then(|i| child(i, "parameters")).and_then(Value::as_object),
+            parent,
+            slot,
+            depth,
+            scope,
+        }
+    }
+
+    /// `runAfter` as written, in order.
+    pub fn run_after(&self) -> impl Iterator<Item = RunAfter<'f>> {
+        self.run_after
+            .into_iter()
+            .flatten()
+            .map(|(target, statuses)| RunAfter { target, statuses: statuses.as_array().map_or(&[], Vec::as_slice) })
+    }
+
+    /// A field of the action by its keys from the action's object (`inputs/host/operationId`).
+    pub fn field(&self, path: &str) -> Option<&'f Value> {
+        let (start, rest) = match path.strip_prefix("inputs/host/") {
+            Some(rest) => (self.host, rest),
+            None => (Some(self.action.body()), path),
+        };
+        let mut parts = rest.split('/');
+        let mut here = member(start?, parts.next()?);
+        for part in parts {
+            here = child(here?, part);
+        }
+        here
+    }
+}
+
+/// `map[key]`. The objects of a flow are small, and comparing a few keys (their lengths first)
+/// is quicker than hashing the key, which `Map::get` does with SipHash.
+pub fn member<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    const SCAN_UP_TO: usize = 8;
+    if map.len() <= SCAN_UP_TO {
+        map.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get(key)
+    }
+}
+
+/// `value[key]` when `value` is an object.
+pub fn child<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    member(value.as_object()?, key)
+}
+
+/// A JSON pointer token; most names need no escaping, so they are borrowed.
+pub fn escape(token: &str) -> Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(token)
+    }
 }
 
 /// Per scope, for each action the set of siblings it waits for (directly or through others), as
-/// bit sets: small and quick even for a 5,000-action chain.
+/// bit sets: small and quick even for a 5,000-action chain. All rows live in one buffer.
 #[derive(Default)]
 pub struct Reachability {
     /// Position of each node within its scope.
     position: Vec<usize>,
-    /// For each node, one bit per sibling (by position) that it waits for.
-    waits: Vec<Vec<u64>>,
+    /// For each node, its row in `bits`: one bit per sibling (by position) that it waits for.
+    row: Vec<Range<usize>>,
+    bits: Vec<u64>,
     /// Nodes in a runAfter cycle, or waiting on one: they can never run.
     pub in_cycle: Vec<bool>,
 }
@@ -171,40 +377,38 @@ pub struct Reachability {
 impl Reachability {
     fn compute(index: &FlowIndex) -> Self {
         let n = index.nodes.len();
-        let mut reach = Reachability { position: vec![0; n], waits: vec![Vec::new(); n], in_cycle: vec![false; n] };
+        let mut reach = Reachability { position: vec![0; n], row: vec![0..0; n], bits: Vec::new(), in_cycle: vec![false; n] };
+        let mut row_bits = Vec::new();
         for scope in &index.scopes {
             let words = scope.len().div_ceil(64);
+            let first_row = reach.bits.len();
             for (pos, &id) in scope.iter().enumerate() {
                 reach.position[id] = pos;
-                reach.waits[id] = vec![0; words];
+                reach.row[id] = first_row + pos * words..first_row + (pos + 1) * words;
             }
-            let direct: Vec<Vec<usize>> = scope
-                .iter()
-                .map(|&id| index.nodes[id].run_after.iter().filter_map(|(name, _)| index.sibling(id, name)).collect())
-                .collect();
+            reach.bits.resize(first_row + scope.len() * words, 0);
+            // What each position waits for directly, and who waits for it, both flattened.
+            let direct = Adjacency::new(scope.len(), |pos, out| {
+                let id = scope[pos];
+                out.extend(index.nodes[id].run_after().filter_map(|r| index.sibling(id, r.target)).map(|p| reach.position[p]));
+            });
+            let dependants = direct.reversed();
             // Kahn's order: an action after everything it waits for.
-            let mut remaining: Vec<usize> = direct.iter().map(Vec::len).collect();
-            let mut dependants: Vec<Vec<usize>> = vec![Vec::new(); scope.len()];
-            for (pos, preds) in direct.iter().enumerate() {
-                for &p in preds {
-                    dependants[reach.position[p]].push(pos);
-                }
-            }
+            let mut remaining: Vec<usize> = (0..scope.len()).map(|pos| direct.of(pos).len()).collect();
             let mut ready: Vec<usize> = (0..scope.len()).filter(|&p| remaining[p] == 0).collect();
             let mut placed = vec![false; scope.len()];
             while let Some(pos) = ready.pop() {
                 placed[pos] = true;
-                let id = scope[pos];
-                let mut bits = std::mem::take(&mut reach.waits[id]);
-                for &p in &direct[pos] {
-                    let pp = reach.position[p];
-                    bits[pp / 64] |= 1 << (pp % 64);
-                    for (b, w) in bits.iter_mut().zip(&reach.waits[p]) {
+                row_bits.clear();
+                row_bits.resize(words, 0u64);
+                for &p in direct.of(pos) {
+                    row_bits[p / 64] |= 1 << (p % 64);
+                    for (b, w) in row_bits.iter_mut().zip(&reach.bits[reach.row[scope[p]].clone()]) {
                         *b |= w;
                     }
                 }
-                reach.waits[id] = bits;
-                for &d in &dependants[pos] {
+                reach.bits[reach.row[scope[pos]].clone()].copy_from_slice(&row_bits);
+                for &d in dependants.of(pos) {
                     remaining[d] -= 1;
                     if remaining[d] == 0 {
                         ready.push(d);
@@ -221,65 +425,89 @@ impl Reachability {
     /// Whether `waiter` waits for its sibling `waited`.
     pub fn waits_for(&self, waiter: usize, waited: usize) -> bool {
         let p = self.position[waited];
-        self.waits[waiter].get(p / 64).is_some_and(|w| w & (1 << (p % 64)) != 0)
+        let row = &self.row[waiter];
+        p / 64 < row.len() && self.bits[row.start + p / 64] & (1 << (p % 64)) != 0
     }
 }
 
-fn collect_expressions(index: &FlowIndex) -> Vec<ExpressionSite> {
-    let mut sites = Vec::new();
-    let mut path = Vec::new();
-    for (id, node) in index.nodes.iter().enumerate() {
-        for (key, value) in node.action.body() {
-            if key != "runAfter" {
-                path.push(key.as_str().into());
-                strings(value, &mut path, &mut |field_path, text| {
-                    sites.push(ExpressionSite {
-                        node: Some(id),
-                        pointer: format!("{}{field_path}", node.pointer),
-                        field_path,
-                        text: text.to_string(),
-                        analysis: analyze_template(text),
-                    })
-                });
-                path.pop();
+/// Edges between positions `0..len`, as one list with a start offset per position.
+struct Adjacency {
+    start: Vec<usize>,
+    targets: Vec<usize>,
+}
+
+impl Adjacency {
+    fn new(len: usize, mut edges_of: impl FnMut(usize, &mut Vec<usize>)) -> Self {
+        let mut start = Vec::with_capacity(len + 1);
+        let mut targets = Vec::new();
+        for pos in 0..len {
+            start.push(targets.len());
+            edges_of(pos, &mut targets);
+        }
+        start.push(targets.len());
+        Adjacency { start, targets }
+    }
+
+    fn of(&self, pos: usize) -> &[usize] {
+        &self.targets[self.start[pos]..self.start[pos + 1]]
+    }
+
+    /// The same edges pointing the other way, in the order of their sources.
+    fn reversed(&self) -> Adjacency {
+        let len = self.start.len() - 1;
+        let mut start = vec![0; len + 1];
+        for &t in &self.targets {
+            start[t + 1] += 1;
+        }
+        for pos in 0..len {
+            start[pos + 1] += start[pos];
+        }
+        let mut next = start.clone();
+        let mut targets = vec![0; self.targets.len()];
+        for source in 0..len {
+            for &t in self.of(source) {
+                targets[next[t]] = source;
+                next[t] += 1;
             }
         }
+        Adjacency { start, targets }
     }
-    let whole = |base: String, value: &Value, sites: &mut Vec<ExpressionSite>| {
-        strings(value, &mut Vec::new(), &mut |field_path, text| {
-            sites.push(ExpressionSite { node: None, pointer: format!("{base}{field_path}"), field_path, text: text.to_string(), analysis: analyze_template(text) })
-        });
-    };
-    for trigger in &index.flow.triggers {
-        let base = format!("{}/triggers/{}", index.definition_pointer, escape(&trigger.name));
-        for (key, value) in trigger.body() {
-            whole(format!("{base}/{}", escape(key)), value, &mut sites);
-        }
-    }
-    if let Some(outputs) = index.flow.definition().get("outputs") {
-        whole(format!("{}/outputs", index.definition_pointer), outputs, &mut sites);
-    }
-    sites
 }
 
-/// Calls `visit` with the pointer (built from `path`, only when needed) and the text of every
-/// string holding an expression.
-fn strings<'v>(value: &'v Value, path: &mut Vec<std::borrow::Cow<'v, str>>, visit: &mut impl FnMut(String, &str)) {
-    match value {
-        Value::String(s) if is_template(s) => {
-            let pointer: String = path.iter().map(|p| format!("/{}", escape(p))).collect();
-            visit(pointer, s)
+/// A key or an array position on the way from an action's object down to a string.
+#[derive(Clone, Copy)]
+enum PathStep<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+fn render_path(steps: &[PathStep]) -> String {
+    let mut pointer = String::new();
+    for step in steps {
+        pointer.push('/');
+        match step {
+            PathStep::Key(key) => pointer.push_str(&escape(key)),
+            PathStep::Index(i) => pointer.push_str(&i.to_string()),
         }
+    }
+    pointer
+}
+
+/// Calls `visit` with the path to and the text of every string holding an expression.
+fn strings<'v>(value: &'v Value, path: &mut Vec<PathStep<'v>>, visit: &mut impl FnMut(&[PathStep<'v>], &'v str)) {
+    match value {
+        // `contains('@')` is a quick memchr that rules out most strings before the full test.
+        Value::String(s) if s.contains('@') && is_template(s) => visit(path, s),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                path.push(i.to_string().into());
+                path.push(PathStep::Index(i));
                 strings(item, path, visit);
                 path.pop();
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                path.push(k.as_str().into());
+                path.push(PathStep::Key(k));
                 strings(v, path, visit);
                 path.pop();
             }

@@ -26,8 +26,12 @@ pub struct ValidationContext {
 }
 
 pub fn validate(flow: &Flow, context: &ValidationContext) -> Vec<Diagnostic> {
-    let index = FlowIndex::new(flow);
     let mut diagnostics = Vec::new();
+    let index = FlowIndex::visiting_actions(flow, |index, id| {
+        for check in rules::ACTION_CHECKS {
+            check(index, id, &mut diagnostics);
+        }
+    });
     for check in rules::CHECKS {
         check(&index, context, &mut diagnostics);
     }

@@ -1,6 +1,7 @@
 use flowbench_core::choice::{entry_invoker_encoding, entry_logical_name, InvokerEncoding};
 use flowbench_core::connection::{TriggerIdentity, TriggerRunAs};
 use flowbench_core::model::{ActionKind, DocumentShape};
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::report;
@@ -10,40 +11,48 @@ use crate::ValidationContext;
 
 const DELEGATE: &str = "prvActOnBehalfOfAnotherUser";
 
+/// A connection reference's logical name and how it takes the invoker's connection, if it does.
+type ReferenceFacts<'f> = (Option<&'f str>, Option<InvokerEncoding>);
+
 pub fn check(index: &FlowIndex, context: &ValidationContext, out: &mut Vec<Diagnostic>) {
     let flow = index.flow;
     let identity = flow.trigger_identity();
-    let references = flow.connection_references();
+    // Read once per reference rather than once per action using it.
+    let references: FxHashMap<&str, ReferenceFacts> = flow
+        .connection_references()
+        .into_iter()
+        .flatten()
+        .map(|(key, entry)| (key.as_str(), (entry_logical_name(entry), entry_invoker_encoding(entry))))
+        .collect();
     let mut dataverse_invoker = false;
     for (id, node) in index.nodes.iter().enumerate() {
-        let action = node.action;
         if node.kind == ActionKind::Workflow {
-            let child = action.body().get("inputs").and_then(|i| i.get("host")).and_then(|h| h.get("workflowReferenceName")).and_then(Value::as_str);
+            let child = node.host.and_then(|h| h.get("workflowReferenceName")).and_then(Value::as_str);
             if let Some(child) = child.filter(|c| context.invoker_flow_ids.iter().any(|i| i.eq_ignore_ascii_case(c))) {
                 report(
                     out,
                     "connection/invoker-child-flow",
                     index.location(id, "/inputs/host/workflowReferenceName"),
-                    format!("`{}` calls the flow {child}, which uses invoker connections; child flows only support embedded connections (ChildFlowUnsupportedForInvokerConnections)", action.name),
+                    format!("`{}` calls the flow {child}, which uses invoker connections; child flows only support embedded connections (ChildFlowUnsupportedForInvokerConnections)", node.name),
                     Some("make the child flow use connection references"),
                 );
             }
         }
-        let Some(key) = action.connection_name() else { continue };
+        let Some(key) = node.connection_name else { continue };
         if !node.kind.is_connector() || flow.shape() == DocumentShape::Definition {
             continue;
         }
-        let Some(entry) = references.and_then(|r| r.get(key)) else {
+        let Some(&(logical, encoding)) = references.get(key) else {
             report(
                 out,
                 "connection/undeclared",
                 index.location(id, "/inputs/host/connectionName"),
-                format!("`{}` uses the connection `{key}`, which connectionReferences does not declare", action.name),
+                format!("`{}` uses the connection `{key}`, which connectionReferences does not declare", node.name),
                 Some("pick a connection reference for this action"),
             );
             continue;
         };
-        if let (Some(declared), Some(logical)) = (&context.declared_references, entry_logical_name(entry)) {
+        if let (Some(declared), Some(logical)) = (&context.declared_references, logical) {
             if !declared.iter().any(|d| d.eq_ignore_ascii_case(logical)) {
                 report(
                     out,
@@ -54,17 +63,17 @@ pub fn check(index: &FlowIndex, context: &ValidationContext, out: &mut Vec<Diagn
                 );
             }
         }
-        let Some(encoding) = entry_invoker_encoding(entry) else { continue };
-        if action.is_dataverse() {
+        let Some(encoding) = encoding else { continue };
+        if node.is_dataverse {
             dataverse_invoker = true;
         }
-        let here = index.location(id, "/inputs/host/connectionName");
-        if action.operation_id().is_some_and(|op| op.ends_with("WithOrganization")) {
+        let here = || index.location(id, "/inputs/host/connectionName");
+        if node.operation_id.is_some_and(|op| op.ends_with("WithOrganization")) {
             report(
                 out,
                 "connection/with-organization-invoker",
-                here.clone(),
-                format!("`{}` works on a selected environment, which supports neither the invoker's connection nor Run as", action.name),
+                here(),
+                format!("`{}` works on a selected environment, which supports neither the invoker's connection nor Run as", node.name),
                 Some("use a connection reference"),
             );
         }
@@ -81,8 +90,8 @@ pub fn check(index: &FlowIndex, context: &ValidationContext, out: &mut Vec<Diagn
             report(
                 out,
                 "connection/invoker-without-invoker",
-                here.clone(),
-                format!("`{}` uses the invoker's connection, but {why}", action.name),
+                here(),
+                format!("`{}` uses the invoker's connection, but {why}", node.name),
                 Some(if identity == TriggerIdentity::Automated { "pick a connection reference" } else { "export writes the form this trigger needs" }),
             );
         }
@@ -90,8 +99,8 @@ pub fn check(index: &FlowIndex, context: &ValidationContext, out: &mut Vec<Diagn
             report(
                 out,
                 "connection/invoker-run-as-owner",
-                here,
-                format!("`{}` uses the invoker's connection, but the trigger runs as the flow owner, so it runs as the owner anyway", action.name),
+                here(),
+                format!("`{}` uses the invoker's connection, but the trigger runs as the flow owner, so it runs as the owner anyway", node.name),
                 Some("set the trigger's Run as to the modifying user or the row owner"),
             );
         }

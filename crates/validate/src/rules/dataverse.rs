@@ -1,10 +1,12 @@
+use std::borrow::Cow;
+
 use flowbench_core::model::TriggerKind;
 use flowbench_expr::{split_template, Segment};
 use serde_json::Value;
 
 use super::report;
 use crate::diagnostic::Diagnostic;
-use crate::index::{escape, FlowIndex};
+use crate::index::{escape, member, FlowIndex};
 use crate::ValidationContext;
 
 /// Parameters each Dataverse operation requires (`flow-format.md` §4.1).
@@ -24,12 +26,12 @@ fn required_parameters(operation: &str) -> &'static [&'static str] {
 }
 
 /// The literal parts of a value, with each expression replaced by `placeholder`.
-fn literal_form(text: &str, placeholder: &str) -> Option<String> {
+fn literal_form<'t>(text: &'t str, placeholder: &str) -> Option<Cow<'t, str>> {
     if !text.contains('@') {
-        return Some(text.to_string());
+        return Some(Cow::Borrowed(text));
     }
     let segments = split_template(text).ok()?;
-    Some(
+    Some(Cow::Owned(
         segments
             .into_iter()
             .map(|s| match s {
@@ -37,7 +39,7 @@ fn literal_form(text: &str, placeholder: &str) -> Option<String> {
                 Segment::Expression { .. } => placeholder.to_string(),
             })
             .collect(),
-    )
+    ))
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -110,15 +112,16 @@ fn check_filter(value: &str) -> Result<(), String> {
             ',' => previous_operand = false,
             c if c.is_whitespace() => {}
             _ => {
-                let mut word = String::from(c);
-                while let Some(&(_, n)) = chars.peek() {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, n)) = chars.peek() {
                     if n.is_whitespace() || "(),'".contains(n) {
                         break;
                     }
-                    word.push(n);
+                    end = j + n.len_utf8();
                     chars.next();
                 }
-                let is_operator = OPERATORS.iter().any(|o| o.eq_ignore_ascii_case(&word));
+                let word = &value[i..end];
+                let is_operator = OPERATORS.iter().any(|o| o.eq_ignore_ascii_case(word));
                 let is_call = chars.peek().map(|&(_, n)| n) == Some('(');
                 if is_operator {
                     previous_operand = false;
@@ -168,53 +171,54 @@ fn check_fetch_xml(value: &str) -> Result<(), String> {
     }
 }
 
-pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>) {
-    for (id, node) in index.nodes.iter().enumerate() {
-        let action = node.action;
-        if !action.is_dataverse() {
-            continue;
+pub fn check_action(index: &FlowIndex, id: usize, out: &mut Vec<Diagnostic>) {
+    let node = &index.nodes[id];
+    if !node.is_dataverse {
+        return;
+    }
+    let parameters = node.parameters;
+    let operation = node.operation_id.unwrap_or_default();
+    for required in required_parameters(operation) {
+        if parameters.and_then(|p| member(p, required)).is_none_or(|v| v.is_null() || v.as_str() == Some("")) {
+            report(
+                out,
+                "dataverse/required-parameter",
+                index.location(id, "/inputs/parameters"),
+                format!("`{}` ({operation}) needs the parameter `{required}`", node.name),
+                None,
+            );
         }
-        let parameters = action.body().get("inputs").and_then(|i| i.get("parameters")).and_then(Value::as_object);
-        let operation = action.operation_id().unwrap_or_default();
-        for required in required_parameters(operation) {
-            if parameters.and_then(|p| p.get(*required)).is_none_or(|v| v.is_null() || v.as_str() == Some("")) {
-                report(
-                    out,
-                    "dataverse/required-parameter",
-                    index.location(id, "/inputs/parameters"),
-                    format!("`{}` ({operation}) needs the parameter `{required}`", action.name),
-                    None,
-                );
-            }
+    }
+    let Some(parameters) = parameters else { return };
+    let text = |key: &str| member(parameters, key).and_then(Value::as_str);
+    if let Some(entity) = text("entityName") {
+        if !entity.contains('@') && !entity.is_empty() && !entity.ends_with('s') {
+            report(
+                out,
+                "dataverse/entity-set-name",
+                index.location(id, "/inputs/parameters/entityName"),
+                format!("`{entity}` looks like a table's logical name; Dataverse actions take the entity set name (for example `contacts`)"),
+                Some("use the table's plural entity set name"),
+            );
         }
-        let Some(parameters) = parameters else { continue };
-        let text = |key: &str| parameters.get(key).and_then(Value::as_str);
-        if let Some(entity) = text("entityName") {
-            if !entity.contains('@') && !entity.is_empty() && !entity.ends_with('s') {
-                report(
-                    out,
-                    "dataverse/entity-set-name",
-                    index.location(id, "/inputs/parameters/entityName"),
-                    format!("`{entity}` looks like a table's logical name; Dataverse actions take the entity set name (for example `contacts`)"),
-                    Some("use the table's plural entity set name"),
-                );
-            }
-        }
-        let checks: [(&str, &str, fn(&str) -> Result<(), String>); 3] =
-            [("$select", "x", check_select), ("$orderby", "x", check_orderby), ("$filter", "0", check_filter)];
-        for (key, placeholder, checker) in checks {
-            if let Some(value) = text(key).and_then(|v| literal_form(v, placeholder)) {
-                if let Err(why) = checker(&value) {
-                    report(out, "dataverse/odata-syntax", index.location(id, &format!("/inputs/parameters/{}", escape(key))), format!("{key}: {why}"), None);
-                }
-            }
-        }
-        if let Some(value) = text("fetchXml").and_then(|v| literal_form(v, "x")) {
-            if let Err(why) = check_fetch_xml(&value) {
-                report(out, "dataverse/fetchxml-syntax", index.location(id, "/inputs/parameters/fetchXml"), format!("FetchXML: {why}"), None);
+    }
+    let checks: [(&str, &str, fn(&str) -> Result<(), String>); 3] =
+        [("$select", "x", check_select), ("$orderby", "x", check_orderby), ("$filter", "0", check_filter)];
+    for (key, placeholder, checker) in checks {
+        if let Some(value) = text(key).and_then(|v| literal_form(v, placeholder)) {
+            if let Err(why) = checker(&value) {
+                report(out, "dataverse/odata-syntax", index.location(id, &format!("/inputs/parameters/{}", escape(key))), format!("{key}: {why}"), None);
             }
         }
     }
+    if let Some(value) = text("fetchXml").and_then(|v| literal_form(v, "x")) {
+        if let Err(why) = check_fetch_xml(&value) {
+            report(out, "dataverse/fetchxml-syntax", index.location(id, "/inputs/parameters/fetchXml"), format!("FetchXML: {why}"), None);
+        }
+    }
+}
+
+pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>) {
     for trigger in &index.flow.triggers {
         let TriggerKind::DataverseRow(row) = trigger.kind() else { continue };
         let at = index.flow_location(format!("{}/triggers/{}/inputs/parameters", index.definition_pointer, escape(&trigger.name)));

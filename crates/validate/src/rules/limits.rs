@@ -42,7 +42,7 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
             }
         }
         if node.kind == ActionKind::InitializeVariable {
-            variables += action.body().get("inputs").and_then(|i| i.get("variables")).and_then(Value::as_array).map_or(0, Vec::len);
+            variables += node.inputs.and_then(|i| i.get("variables")).and_then(Value::as_array).map_or(0, Vec::len);
         }
         let chars = action.name.chars().count();
         if chars > MAX_NAME_CHARS {

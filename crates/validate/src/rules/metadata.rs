@@ -13,12 +13,10 @@ use crate::ValidationContext;
 pub fn check(index: &FlowIndex, context: &ValidationContext, out: &mut Vec<Diagnostic>) {
     let Some(metadata) = context.metadata.as_deref() else { return };
     for (id, node) in index.nodes.iter().enumerate() {
-        if !node.action.is_dataverse() {
+        if !node.is_dataverse {
             continue;
         }
-        let Some(parameters) = node.action.body().get("inputs").and_then(|i| i.get("parameters")).and_then(Value::as_object) else {
-            continue;
-        };
+        let Some(parameters) = node.parameters else { continue };
         let Some(entity) = parameters.get("entityName").and_then(Value::as_str).filter(|e| !e.contains('@')) else { continue };
         let Some(table) = metadata.by_entity_set(entity) else {
             let hint = metadata.by_logical_name(entity).map(|t| format!("use the entity set name `{}`", t.entity_set_name));

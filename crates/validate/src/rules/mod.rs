@@ -15,6 +15,12 @@ use crate::ValidationContext;
 
 pub type Check = fn(&FlowIndex, &ValidationContext, &mut Vec<Diagnostic>);
 
+/// A check of one action on its own, run while the index reads that action: on large flows,
+/// going back to every action's JSON once per rule costs more than the checks themselves.
+pub type ActionCheck = fn(&FlowIndex, usize, &mut Vec<Diagnostic>);
+
+pub const ACTION_CHECKS: &[ActionCheck] = &[structure::check_action, dataverse::check_action];
+
 pub const CHECKS: &[Check] = &[
     structure::check,
     graph::check,

@@ -1,9 +1,8 @@
 use flowbench_core::model::ActionKind;
-use serde_json::Value;
 
 use super::report;
 use crate::diagnostic::Diagnostic;
-use crate::index::FlowIndex;
+use crate::index::{FlowIndex, Node};
 use crate::ValidationContext;
 
 /// Fields each type requires, as paths below the action object (`a|b`: either will do).
@@ -32,16 +31,8 @@ fn required_fields(kind: ActionKind) -> &'static [&'static str] {
     }
 }
 
-fn present(body: &serde_json::Map<String, Value>, path: &str) -> bool {
-    path.split('|').any(|alternative| {
-        let mut parts = alternative.split('/');
-        let first = parts.next().unwrap_or_default();
-        let mut here = body.get(first);
-        for part in parts {
-            here = here.and_then(|v| v.get(part));
-        }
-        here.is_some_and(|v| !v.is_null())
-    })
+fn present(node: &Node, path: &str) -> bool {
+    path.split('|').any(|alternative| node.field(alternative).is_some_and(|v| !v.is_null()))
 }
 
 pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>) {
@@ -66,33 +57,28 @@ pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>
             );
         }
     }
-    for (id, node) in index.nodes.iter().enumerate() {
-        let action = node.action;
-        if action.action_type().is_empty() {
-            report(out, "structure/required-field", index.location(id, "/type"), format!("`{}` has no `type`", action.name), None);
-            continue;
-        }
-        let kind = node.kind;
-        if kind == ActionKind::Unknown {
-            report(
-                out,
-                "structure/unknown-type",
-                index.location(id, "/type"),
-                format!("`{}` has the type `{}`, which Flowbench does not know; it is kept as it is", action.name, action.action_type()),
-                None,
-            );
-        }
-        for field in required_fields(kind) {
-            if !present(action.body(), field) {
-                let shown = field.replace('/', ".").replace('|', "` or `");
-                report(
-                    out,
-                    "structure/required-field",
-                    index.location(id, ""),
-                    format!("`{}` ({}) needs `{shown}`", action.name, action.action_type()),
-                    None,
-                );
-            }
+}
+
+pub fn check_action(index: &FlowIndex, id: usize, out: &mut Vec<Diagnostic>) {
+    let node = &index.nodes[id];
+    if node.action_type.is_empty() {
+        report(out, "structure/required-field", index.location(id, "/type"), format!("`{}` has no `type`", node.name), None);
+        return;
+    }
+    let kind = node.kind;
+    if kind == ActionKind::Unknown {
+        report(
+            out,
+            "structure/unknown-type",
+            index.location(id, "/type"),
+            format!("`{}` has the type `{}`, which Flowbench does not know; it is kept as it is", node.name, node.action_type),
+            None,
+        );
+    }
+    for field in required_fields(kind) {
+        if !present(node, field) {
+            let shown = field.replace('/', ".").replace('|', "` or `");
+            report(out, "structure/required-field", index.location(id, ""), format!("`{}` ({}) needs `{shown}`", node.name, node.action_type), None);
         }
     }
 }
