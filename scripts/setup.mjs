@@ -9,11 +9,15 @@ import { CLI_BIN, DESKTOP_BIN, ROOT, TOOLS_BIN, commandExists, newestMtime, run,
 /** What the desktop build needs (Tauri v2 on WebKitGTK 4.1). */
 const BUILD_PACKAGES = [
   "build-essential", "pkg-config", "curl", "wget", "file", "libssl-dev", "libxdo-dev",
-  "libwebkit2gtk-4.1-dev", "libayatana-appindicator3-dev", "librsvg2-dev",
+  "libwebkit2gtk-4.1-dev", "libayatana-appindicator3-dev", "librsvg2-dev", "libdbus-1-dev",
 ];
-/** What the test suites add: a virtual display, the webview's WebDriver, and Chromium. */
+/**
+ * What the test suites add: a virtual display, the webview's WebDriver, Chromium, and a real
+ * Secret Service (gnome-keyring in a private D-Bus session) for the sign-in suite.
+ */
 const TEST_PACKAGES = [
   "xvfb", "xauth", "x11-utils", "imagemagick", "fonts-dejavu-core", "webkit2gtk-driver", "chromium",
+  "gnome-keyring", "dbus-daemon",
 ];
 const TAURI_DRIVER_VERSION = "2.1.0";
 

@@ -1,5 +1,5 @@
 // `npm test`: set up, then run every suite and end on one line CI reads: `N passed, N failed`.
-// `npm test -- rust ui browser window` runs the named suites only.
+// `npm test -- rust ui browser signin window` runs the named suites only.
 import path from "node:path";
 import { ROOT, TOOLS_BIN, commandExists, runCapturing } from "./lib.mjs";
 import { setup } from "./setup.mjs";
@@ -21,6 +21,13 @@ const suites = [
     command: "npx",
     args: ["playwright", "test", "-c", "tests/browser/playwright.config.ts"],
     parse: parsers.playwright,
+  },
+  {
+    id: "signin",
+    name: "Sign-in (OpenID Connect provider, gnome-keyring, CLI)",
+    command: "dbus-run-session",
+    args: ["--", "sh", "tests/signin/run.sh"],
+    parse: parsers.nodeTest,
   },
   {
     id: "window",

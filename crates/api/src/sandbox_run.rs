@@ -12,7 +12,7 @@ pub fn identities(sandbox: &Sandbox, flow: &Flow, persona: &str, owner: &str) ->
         let token = sandbox.token_for(who).map_err(|e| e.to_string())?;
         let object_id =
             sandbox.personas().into_iter().find(|p| p.name == who).map(|p| p.azure_active_directory_object_id.to_string());
-        Ok(Identity { user: who.to_string(), token, object_id })
+        Ok(Identity { user: who.to_string(), token, object_id, impersonated_by: None })
     };
     let mut references = BTreeMap::new();
     for reference in flow.references() {

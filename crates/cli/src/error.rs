@@ -31,3 +31,9 @@ impl From<ExportError> for CliError {
         CliError::new("export_refused", e.to_string())
     }
 }
+
+impl From<flowbench_dataverse::AuthError> for CliError {
+    fn from(e: flowbench_dataverse::AuthError) -> Self {
+        CliError::new(e.code().as_str(), e.to_string())
+    }
+}

@@ -1,5 +1,6 @@
 //! `flowbench`: the command line. Subcommands arrive with the capabilities they drive.
 
+mod environments;
 mod error;
 mod export;
 mod expr;
@@ -9,6 +10,7 @@ mod preflight;
 mod run;
 mod sandbox;
 mod serve;
+mod sign_in;
 mod validate;
 
 use std::path::PathBuf;
@@ -40,8 +42,17 @@ enum Commands {
     Export(export::ExportArgs),
     /// Who can run this flow: for each user and Dataverse step, allowed or the missing privilege.
     Preflight(preflight::PreflightArgs),
-    /// Test-run a flow against the embedded sandbox as a persona.
+    /// Test-run a flow: against the embedded sandbox as a persona, or an environment as a user.
     Run(run::RunArgs),
+    /// The Dataverse environments to run against: add, list, use, remove, bind references.
+    #[command(subcommand)]
+    Env(environments::EnvCommand),
+    /// Sign in to an environment with Microsoft Entra ID (browser, device code or application).
+    Login(sign_in::LoginArgs),
+    /// Sign out of an environment: its tokens leave the credential store.
+    Logout(sign_in::LogoutArgs),
+    /// Ask the environment who the signed-in account is.
+    Whoami(sign_in::WhoamiArgs),
     /// The embedded Dataverse sandbox: serve it, mint persona tokens, list personas, reset.
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
@@ -72,6 +83,10 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Commands::Validate(args) => return ExitCode::from(validate::run(args)),
+        Commands::Env(command) => environments::run(command),
+        Commands::Login(args) => sign_in::login(args),
+        Commands::Logout(args) => sign_in::logout(args),
+        Commands::Whoami(args) => sign_in::whoami(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,6 +15,10 @@ pub enum SandboxCommand {
     Serve {
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// Also accept access tokens of this OpenID Connect issuer (an identity provider standing
+        /// in for Entra ID); its keys are read from its discovery document. Repeatable.
+        #[arg(long, value_name = "ISSUER")]
+        trust_issuer: Vec<String>,
         #[command(flatten)]
         place: Place,
     },
@@ -60,6 +64,28 @@ impl Place {
     }
 }
 
+/// The issuer's published keys, found through its discovery document as Entra publishes it.
+async fn issuer_keys(issuer: &str) -> Result<String, CliError> {
+    let http = crate::sign_in::http_client()?;
+    let fetch = |url: String| {
+        let http = http.clone();
+        async move {
+            let failed = |e: String| CliError::new("network", format!("cannot read {url}: {e}"));
+            let response = http.get(&url).send().await.map_err(|e| failed(e.to_string()))?;
+            if !response.status().is_success() {
+                return Err(failed(format!("status {}", response.status())));
+            }
+            response.text().await.map_err(|e| failed(e.to_string()))
+        }
+    };
+    let discovery = fetch(format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'))).await?;
+    let jwks_uri = serde_json::from_str::<serde_json::Value>(&discovery)
+        .ok()
+        .and_then(|d| d.get("jwks_uri").and_then(|u| u.as_str()).map(str::to_string))
+        .ok_or_else(|| CliError::new("protocol", format!("the discovery document of {issuer} names no jwks_uri")))?;
+    fetch(jwks_uri).await
+}
+
 pub(crate) fn default_data_dir() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
@@ -70,10 +96,14 @@ pub(crate) fn default_data_dir() -> PathBuf {
 
 pub fn run(command: SandboxCommand) -> Result<(), CliError> {
     match command {
-        SandboxCommand::Serve { port, place } => {
+        SandboxCommand::Serve { port, trust_issuer, place } => {
             let sandbox = place.open()?;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::new("runtime", e.to_string()))?;
             runtime.block_on(async {
+                for issuer in &trust_issuer {
+                    let jwks = issuer_keys(issuer).await?;
+                    sandbox.trust_issuer(issuer, &jwks).map_err(|e| CliError::new("sandbox", e.to_string()))?;
+                }
                 let (address, serving) = sandbox
                     .serve(SocketAddr::from(([127, 0, 0, 1], port)))
                     .map_err(|e| CliError::new("sandbox", e.to_string()))?;

@@ -25,11 +25,11 @@ pub(crate) fn choose_identity(flow: &Flow, action: &Action, identities: &Identit
             let owner = reference_identity(identities, &logical_name, &action.name)?;
             Ok(ChosenIdentity {
                 token: owner.token.clone(),
-                caller_object_id: None,
+                caller_object_id: impersonated_object_id(owner, &action.name)?,
                 used: IdentityUsed {
                     user: owner.user.clone(),
                     object_id: owner.object_id.clone(),
-                    caller: None,
+                    caller: owner.impersonated_by.clone(),
                     source: IdentitySource::ConnectionReference { logical_name },
                 },
             })
@@ -38,11 +38,11 @@ pub(crate) fn choose_identity(flow: &Flow, action: &Action, identities: &Identit
             let invoker = invoker_identity(identities, &action.name)?;
             Ok(ChosenIdentity {
                 token: invoker.token.clone(),
-                caller_object_id: None,
+                caller_object_id: impersonated_object_id(invoker, &action.name)?,
                 used: IdentityUsed {
                     user: invoker.user.clone(),
                     object_id: invoker.object_id.clone(),
-                    caller: None,
+                    caller: invoker.impersonated_by.clone(),
                     source: IdentitySource::RunOnlyUser { logical_name },
                 },
             })
@@ -72,6 +72,19 @@ pub(crate) fn choose_identity(flow: &Flow, action: &Action, identities: &Identit
         }
         RunsAs::Unresolved { reason } => Err(identity_error(format!("'{}' has no identity: {reason}", action.name))),
     }
+}
+
+/// The `CallerObjectId` to send when the identity is reached through another user's token.
+fn impersonated_object_id(identity: &Identity, action: &str) -> Result<Option<String>, StepError> {
+    if identity.impersonated_by.is_none() {
+        return Ok(None);
+    }
+    identity.object_id.clone().map(Some).ok_or_else(|| {
+        identity_error(format!(
+            "'{action}' runs as '{}' through impersonation, but their object id was not given (needed for CallerObjectId)",
+            identity.user
+        ))
+    })
 }
 
 fn reference_identity<'a>(identities: &'a Identities, logical_name: &str, action: &str) -> Result<&'a Identity, StepError> {

@@ -17,6 +17,10 @@ pub struct Identity {
     pub token: String,
     /// The Entra object id, needed to impersonate this user (`CallerObjectId`).
     pub object_id: Option<String>,
+    /// Set when `token` is another user's, who acts on behalf of this one: every call then
+    /// carries `CallerObjectId: <object_id>` (Dataverse impersonation). Names that user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impersonated_by: Option<String>,
 }
 
 /// Who each connection runs as.

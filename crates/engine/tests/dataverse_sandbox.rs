@@ -30,6 +30,7 @@ impl Served {
             user: name.to_string(),
             token: self.sandbox.token_for(name).expect("a token"),
             object_id: Some(self.persona(name).azure_active_directory_object_id.to_string()),
+            impersonated_by: None,
         }
     }
 
@@ -209,4 +210,34 @@ async fn impersonation_calls_with_the_reference_token_as_the_invoker() {
     let id = |persona: &str| Some(served.persona(persona).system_user_id.to_string().to_ascii_lowercase());
     assert_eq!(row["_createdby_value"].as_str().map(str::to_ascii_lowercase), id("sam"));
     assert_eq!(row["_createdonbehalfby_value"].as_str().map(str::to_ascii_lowercase), id("svc"));
+}
+
+/// "Run as another user": the run's invoker is reached through the signed-in user's token with
+/// `CallerObjectId`, so rows are created as the invoker on behalf of the signed-in user.
+#[tokio::test]
+async fn an_invoker_reached_by_impersonation_creates_rows_as_themself_on_behalf_of_the_caller() {
+    let served = serve().await;
+    let mut sam = served.identity("sam");
+    sam.token = served.sandbox.token_for("svc").expect("a token");
+    sam.impersonated_by = Some("svc".into());
+    let identities = Identities { invoker: Some(sam), ..Identities::default() };
+    let record = run_flow(&create_contact_flow("invoker"), json!({ "body": { "first": "Lin" } }), served.options(identities)).await;
+    assert_eq!(record.status, RunStatus::Succeeded, "{:#?}", record.steps);
+    let identity = record.step("Add_a_new_row").unwrap().identity.clone().unwrap();
+    assert_eq!((identity.user.as_str(), identity.caller.as_deref()), ("sam", Some("svc")));
+    let row = &record.step("Get_a_row").unwrap().outputs.as_ref().unwrap()["body"];
+    let id = |persona: &str| Some(served.persona(persona).system_user_id.to_string().to_ascii_lowercase());
+    assert_eq!(row["_createdby_value"].as_str().map(str::to_ascii_lowercase), id("sam"));
+
+    let mut unknown = served.identity("sam");
+    unknown.object_id = None;
+    unknown.impersonated_by = Some("svc".into());
+    let record = run_flow(
+        &create_contact_flow("invoker"),
+        json!({ "body": { "first": "Lin" } }),
+        served.options(Identities { invoker: Some(unknown), ..Identities::default() }),
+    )
+    .await;
+    let error = record.step("Add_a_new_row").unwrap().error.clone().unwrap();
+    assert!(error.message.contains("object id was not given"), "{}", error.message);
 }

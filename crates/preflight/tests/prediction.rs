@@ -50,7 +50,7 @@ async fn the_matrix_predicts_every_step_of_every_scenario_flow() {
     let url = format!("http://{address}");
     let identity = |persona: &str| {
         let object_id = sandbox.personas().into_iter().find(|p| p.name == persona).map(|p| p.azure_active_directory_object_id.to_string());
-        Identity { user: persona.to_string(), token: sandbox.token_for(persona).expect("a token"), object_id }
+        Identity { user: persona.to_string(), token: sandbox.token_for(persona).expect("a token"), object_id, impersonated_by: None }
     };
     let users: Vec<String> = PERSONAS.iter().map(|s| s.to_string()).collect();
     // The default owners (svc), and the service reference owned by sam, who may not delegate.

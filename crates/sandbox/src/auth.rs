@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,8 @@ pub enum KeyError {
     Damaged { path: PathBuf, reason: String },
     #[error("cannot sign a token: {0}")]
     Sign(String),
+    #[error("the signing keys of {issuer} are not a usable JWK set: {reason}")]
+    Jwks { issuer: String, reason: String },
 }
 
 /// The claims of a v2.0 Entra access token that Dataverse and the sandbox use.
@@ -40,6 +43,8 @@ pub struct Claims {
     pub aud: String,
     pub iss: String,
     pub iat: u64,
+    /// Entra always sends it; RFC 9068 access tokens of other providers may not.
+    #[serde(default)]
     pub nbf: u64,
     pub exp: u64,
     /// The user's Entra object id (systemuser.azureactivedirectoryobjectid).
@@ -50,6 +55,7 @@ pub struct Claims {
     pub name: String,
     #[serde(default)]
     pub upn: String,
+    #[serde(default)]
     pub ver: String,
 }
 
@@ -132,27 +138,87 @@ impl SigningKey {
 
     /// Checks a token for the environment at `audience` in `tenant`.
     pub fn verify(&self, token: &str, audience: &str, tenant: Guid) -> Result<Claims, TokenRejection> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        // Dataverse accepts the environment URL with or without the trailing slash.
-        validation.set_audience(&[audience.to_string(), format!("{audience}/")]);
-        validation.set_issuer(&[issuer(tenant)]);
-        validation.set_required_spec_claims(&["exp", "aud", "iss", "nbf"]);
-        validation.validate_nbf = true;
-        validation.leeway = LEEWAY_SECONDS;
-        let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&self.secret), &validation)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => TokenRejection::Expired,
-                ErrorKind::ImmatureSignature => TokenRejection::NotYetValid,
-                ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => TokenRejection::BadSignature,
-                ErrorKind::InvalidAudience => TokenRejection::WrongAudience { expected: audience.to_string() },
-                ErrorKind::InvalidIssuer => TokenRejection::WrongTenant,
-                _ => TokenRejection::Malformed(e.to_string()),
-            })?;
-        if data.claims.tid != tenant {
-            return Err(TokenRejection::WrongTenant);
-        }
-        Ok(data.claims)
+        let validation = validation(Algorithm::HS256, audience, &issuer(tenant));
+        decode(token, &DecodingKey::from_secret(&self.secret), &validation, audience, tenant)
     }
+}
+
+/// An identity provider whose tokens the sandbox accepts as Dataverse accepts Entra's: RS256
+/// signatures checked against the provider's published keys (JWKS), for this environment's
+/// audience and tenant. This is how a sign-in against a real OpenID Connect server is tested.
+pub struct TrustedIssuer {
+    issuer: String,
+    keys: JwkSet,
+}
+
+impl TrustedIssuer {
+    pub fn new(issuer: &str, jwks_json: &str) -> Result<TrustedIssuer, KeyError> {
+        let keys: JwkSet = serde_json::from_str(jwks_json)
+            .map_err(|e| KeyError::Jwks { issuer: issuer.to_string(), reason: e.to_string() })?;
+        if keys.keys.is_empty() {
+            return Err(KeyError::Jwks { issuer: issuer.to_string(), reason: "it holds no key".into() });
+        }
+        Ok(TrustedIssuer { issuer: issuer.to_string(), keys })
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    fn key_for(&self, kid: Option<&str>) -> Option<DecodingKey> {
+        let jwk = match kid {
+            Some(kid) => self.keys.find(kid)?,
+            None if self.keys.keys.len() == 1 => &self.keys.keys[0],
+            None => return None,
+        };
+        DecodingKey::from_jwk(jwk).ok()
+    }
+}
+
+/// Checks a token against the sandbox's own key, or the trusted issuer that holds its key id.
+pub fn verify_token(
+    own: &SigningKey,
+    trusted: &[TrustedIssuer],
+    token: &str,
+    audience: &str,
+    tenant: Guid,
+) -> Result<Claims, TokenRejection> {
+    let header = jsonwebtoken::decode_header(token).map_err(|e| TokenRejection::Malformed(e.to_string()))?;
+    if header.alg == Algorithm::HS256 {
+        return own.verify(token, audience, tenant);
+    }
+    for issuer in trusted {
+        if let Some(key) = issuer.key_for(header.kid.as_deref()) {
+            return decode(token, &key, &validation(header.alg, audience, &issuer.issuer), audience, tenant);
+        }
+    }
+    Err(TokenRejection::BadSignature)
+}
+
+fn validation(algorithm: Algorithm, audience: &str, issuer: &str) -> Validation {
+    let mut validation = Validation::new(algorithm);
+    // Dataverse accepts the environment URL with or without the trailing slash.
+    validation.set_audience(&[audience.to_string(), format!("{audience}/")]);
+    validation.set_issuer(&[issuer]);
+    validation.set_required_spec_claims(&["exp", "aud", "iss"]);
+    validation.validate_nbf = true;
+    validation.leeway = LEEWAY_SECONDS;
+    validation
+}
+
+fn decode(token: &str, key: &DecodingKey, validation: &Validation, audience: &str, tenant: Guid) -> Result<Claims, TokenRejection> {
+    let data = jsonwebtoken::decode::<Claims>(token, key, validation).map_err(|e| match e.kind() {
+        ErrorKind::ExpiredSignature => TokenRejection::Expired,
+        ErrorKind::ImmatureSignature => TokenRejection::NotYetValid,
+        ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => TokenRejection::BadSignature,
+        ErrorKind::InvalidAudience => TokenRejection::WrongAudience { expected: audience.to_string() },
+        ErrorKind::InvalidIssuer => TokenRejection::WrongTenant,
+        _ => TokenRejection::Malformed(e.to_string()),
+    })?;
+    if data.claims.tid != tenant {
+        return Err(TokenRejection::WrongTenant);
+    }
+    Ok(data.claims)
 }
 
 /// The v2.0 issuer Entra writes for a tenant.

@@ -114,7 +114,15 @@ pub(crate) struct Core {
     metadata: Metadata,
     store: Store,
     key: SigningKey,
+    trusted_issuers: std::sync::RwLock<Vec<auth::TrustedIssuer>>,
     served_base_url: Mutex<Option<String>>,
+}
+
+impl Core {
+    pub(crate) fn verify_token(&self, token: &str, audience: &str) -> Result<Claims, auth::TokenRejection> {
+        let trusted = self.trusted_issuers.read().unwrap_or_else(|p| p.into_inner());
+        auth::verify_token(&self.key, &trusted, token, audience, self.scenario.organization.tenant_id)
+    }
 }
 
 /// An opened sandbox: cheap to clone, shareable across threads.
@@ -148,9 +156,21 @@ impl Sandbox {
                 metadata,
                 store,
                 key,
+                trusted_issuers: Default::default(),
                 served_base_url: Mutex::new(None),
             }),
         })
+    }
+
+    /// Accepts tokens of another identity provider (an OpenID Connect server standing in for
+    /// Entra ID): `jwks_json` is its published key set. Tokens must still name this environment
+    /// as audience and its tenant as `tid`; `oid` picks the user.
+    pub fn trust_issuer(&self, issuer: &str, jwks_json: &str) -> Result<(), SandboxError> {
+        let trusted = auth::TrustedIssuer::new(issuer, jwks_json)?;
+        let mut issuers = self.core.trusted_issuers.write().unwrap_or_else(|p| p.into_inner());
+        issuers.retain(|i| i.issuer() != issuer);
+        issuers.push(trusted);
+        Ok(())
     }
 
     /// Restores the store to the scenario, in one transaction; tokens stay valid.

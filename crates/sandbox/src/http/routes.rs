@@ -162,7 +162,7 @@ async fn unknown_path(State(state): State<AppState>, headers: HeaderMap, uri: ax
 fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<auth::Claims, ApiError> {
     let unauthorized = |r: TokenRejection| ApiError::unauthorized(r.to_string());
     let token = auth::bearer_token(headers::text(headers, "authorization")).map_err(unauthorized)?;
-    state.core.key.verify(token, &state.base_url, state.core.scenario.organization.tenant_id).map_err(unauthorized)
+    state.core.verify_token(token, &state.base_url).map_err(unauthorized)
 }
 
 fn error_reply(state: &AppState, e: &ApiError) -> Response<Body> {
