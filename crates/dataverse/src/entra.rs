@@ -80,7 +80,8 @@ impl EntraError {
     /// The stored sign-in cannot be used any more: the user must sign in again.
     pub fn means_sign_in_again(&self) -> bool {
         const EXPIRED_OR_REVOKED: [u32; 8] = [50173, 70008, 700082, 700084, 50132, 50076, 50079, 50078];
-        self.error == "invalid_grant" && !matches!(self.aadsts, Some(50126) | Some(7000215) | Some(7000222))
+        // Consent (65001) can be granted later by an administrator: the sign-in itself still holds.
+        self.error == "invalid_grant" && !matches!(self.aadsts, Some(50126) | Some(65001) | Some(7000215) | Some(7000222))
             || self.error == "interaction_required"
             || self.aadsts.is_some_and(|code| EXPIRED_OR_REVOKED.contains(&code))
     }

@@ -108,6 +108,8 @@ where
             "{url} answered with something that is not an OAuth token reply ({e}): {}",
             String::from_utf8_lossy(&body[..body.len().min(200)])
         )),
-        RequestTokenError::Other(message) => AuthError::Protocol(format!("{url}: {message}")),
+        RequestTokenError::Other(message) => {
+            AuthError::Protocol(format!("{url} did not answer as an OAuth token endpoint: {message}"))
+        }
     }
 }
