@@ -43,6 +43,12 @@ impl Host for StoreHost {
         serde_json::from_value(Value::Object(object)).map_err(error)
     }
 
+    /// The sign-in page opens in the system browser, where the user's accounts and passkeys
+    /// are, never in the app's own webview.
+    fn open_in_browser(&self, url: &str) -> bool {
+        open::that_detached(url).is_ok()
+    }
+
     fn save_settings(&self, settings: &Settings) -> Result<(), ApiError> {
         let Value::Object(object) = serde_json::to_value(settings).map_err(error)? else {
             return Err(error("settings are not an object"));

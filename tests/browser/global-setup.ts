@@ -22,7 +22,8 @@ export default async function globalSetup() {
       "--sandbox-data",
       path.join(home, "sandbox"),
     ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    // Its own environment list, so the user's environments and sign-ins are never touched.
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, FLOWBENCH_CONFIG_DIR: home } },
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";

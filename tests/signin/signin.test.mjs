@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startIdentityProvider, APP_CLIENT_ID, PUBLIC_CLIENT_ID } from "../oidc/identity-provider.mjs";
 import { signInThroughBrowser } from "../oidc/scripted-browser.mjs";
+import { chromium } from "@playwright/test";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, "target"), "debug", "flowbench");
@@ -206,6 +207,62 @@ describe("sign-in against an OpenID Connect provider", () => {
     assert.match(who.stdout, /Ada Admin <admin@flowbench\.test>/);
   });
 
+  test("the designer signs in through a real browser and runs the flow as the signed-in user", async (t) => {
+    const server = spawn(BIN, ["serve", "--no-sandbox", "--ui-dir", path.join(ROOT, "ui/dist"), "--settings", path.join(work, "browser-settings.json")], {
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    t.after(() => server.kill());
+    const designer = await new Promise((resolve, reject) => {
+      let out = "";
+      server.stdout.on("data", (d) => {
+        out += d;
+        const match = /(http:\/\/\S+#token=[0-9a-f]+)/.exec(out);
+        if (match) resolve(match[1]);
+      });
+      server.once("exit", (code) => reject(new Error(`flowbench serve exited with ${code}`)));
+    });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    });
+    t.after(() => browser.close());
+    const page = await browser.newPage();
+    await page.goto(designer);
+    page.once("dialog", (dialog) => dialog.accept(FLOW));
+    await page.getByTestId("open").click();
+    await page.getByTestId("flow-name").filter({ hasText: "add-contact" }).waitFor();
+    await page.getByTestId("environments-open").click();
+    const row = page.locator('[data-testid="environment-row"][data-name="test"]');
+    await row.getByTestId("environment-use").click();
+    await page.getByTestId("environment").filter({ hasText: "Environment: test" }).waitFor();
+
+    // Browser mode opens the identity provider's page in a new tab: a real login form.
+    const [signInTab] = await Promise.all([page.waitForEvent("popup"), row.getByTestId("environment-sign-in").click()]);
+    await page.getByTestId("sign-in-waiting").waitFor();
+    await signInTab.locator('input[name="login"]').fill("nora@flowbench.test");
+    await signInTab.locator('input[name="password"]').fill("nora-pass");
+    await signInTab.getByRole("button", { name: "Sign in" }).click();
+    await signInTab.getByRole("button", { name: "Accept" }).click();
+    await signInTab.getByText("Signed in to Flowbench").waitFor();
+
+    const notice = page.getByTestId("environments-notice");
+    await notice.waitFor();
+    assert.equal(await notice.textContent(), "Signed in to test as Nora Tasks <nora@flowbench.test>");
+    assert.ok(await row.locator('[data-testid="environment-account"][data-username="nora@flowbench.test"]').isVisible());
+
+    // The run bar now offers the environment's signed-in accounts; Nora lacks prvCreateContact.
+    await page.getByRole("button", { name: "Close" }).click();
+    await page.getByTestId("run-persona").selectOption("nora@flowbench.test");
+    await page.getByTestId("run-trigger-body").fill('{"text":"From-the-designer"}');
+    await page.getByTestId("run").click();
+    const outcome = page.getByTestId("run-outcome");
+    await outcome.waitFor();
+    assert.equal(await outcome.textContent(), "Run Failed · 1 failed · 0x80040220");
+    const status = page.locator('[data-step="Add_a_contact"] [data-testid="run-status"]');
+    assert.match(await status.textContent(), /ran as nora@flowbench\.test/);
+  });
+
   test("a revoked sign-in is reported, forgotten, and stops a run cleanly", async () => {
     // Presenting a refresh token that rotation already replaced makes the provider revoke the
     // whole grant (reuse detection), as a stolen token would: Sam's sign-in is over.
@@ -228,5 +285,11 @@ describe("sign-in against an OpenID Connect provider", () => {
     const list = await flowbench(["env", "list"]);
     assert.doesNotMatch(list.stdout, /sam@flowbench\.test/);
     assert.match(list.stdout, /admin@flowbench\.test/);
+
+    const removed = await flowbench(["env", "remove", "test"]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /removed test and signed out of its \d+ account\(s\)/);
+    const gone = await flowbench(["whoami", "--env", "test"]);
+    assert.match(gone.stderr, /error\[environment\]: there is no environment 'test' \(known: sandbox\)/);
   });
 });

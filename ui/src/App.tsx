@@ -16,6 +16,7 @@ import type { RunRecord } from "./bindings/RunRecord";
 import { findStepRecord, loopPasses, resultsByStep } from "./runs";
 import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
+import { EnvironmentsPanel } from "./environments/EnvironmentsPanel";
 
 type State =
   | { status: "loading" }
@@ -36,6 +37,15 @@ export function App({ backend }: { backend: Backend }) {
   const [view, setView] = useState<"canvas" | "code">("canvas");
   const [selected, setSelected] = useState<string | null>(null);
   const [whoCanRun, setWhoCanRun] = useState<Matrix | null>(null);
+  const [showEnvironments, setShowEnvironments] = useState(false);
+  const refreshEnvironment = useCallback(async () => {
+    try {
+      const environment = await backend.call("current_environment", {});
+      setState((s) => (s.status === "ready" ? { ...s, environment } : s));
+    } catch (error) {
+      setOpenError(toBackendError(error));
+    }
+  }, [backend]);
   // Undo and redo: whole documents, since every edit returns one.
   const [history, setHistory] = useState<{ past: FlowDocument[]; future: FlowDocument[] }>({ past: [], future: [] });
   const [saved, setSaved] = useState<string | null>(null);
@@ -269,7 +279,7 @@ export function App({ backend }: { backend: Backend }) {
         </span>
         <span className="toolbar__meta">{flow.outline.stepCount} steps</span>
       </header>
-      <RunBar environment={environment} running={run.running} record={run.record} onRun={startRun}>
+      <RunBar key={`${environment.name}:${environment.personas.map((p) => p.name).join(",")}`} environment={environment} running={run.running} record={run.record} onRun={startRun}>
         <RunHistory
           history={runHistory}
           onOpen={(id) =>
@@ -367,6 +377,9 @@ export function App({ backend }: { backend: Backend }) {
           />
         )}
         {whoCanRun && <WhoCanRun matrix={whoCanRun} onClose={() => setWhoCanRun(null)} />}
+        {showEnvironments && (
+          <EnvironmentsPanel backend={backend} onChanged={() => void refreshEnvironment()} onClose={() => setShowEnvironments(false)} />
+        )}
         {comparison && run.record && <RunComparison left={run.record} right={comparison} onClose={() => setComparison(null)} />}
       </main>
       <ProblemsPanel diagnostics={flow.diagnostics} onSelect={(step) => setFocus({ step, request: Date.now() })} />
@@ -374,9 +387,12 @@ export function App({ backend }: { backend: Backend }) {
         <span data-testid="environment" title={environment.url ?? "not running"}>
           Environment: {environment.name}
         </span>
+        <button type="button" className="statusbar__button" data-testid="environments-open" onClick={() => setShowEnvironments(true)}>
+          Environments…
+        </button>
         {environment.url && (
           <span className="statusbar__detail" data-testid="environment-url">
-            {environment.url} · {environment.personas.length} personas
+            {environment.url} · {environment.personas.length} {environment.embedded ? "personas" : "signed in"}
           </span>
         )}
         <span className="toolbar__spacer" />

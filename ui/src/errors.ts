@@ -14,6 +14,12 @@ const HEADLINES: Record<ErrorCode, string> = {
   environment: "The environment is not available.",
   edit_refused: "That change cannot be made.",
   export_refused: "This flow cannot be saved in a form Power Automate accepts.",
+  not_signed_in: "Nobody is signed in for that.",
+  sign_in_expired: "The sign-in has expired or was revoked: sign in again.",
+  sign_in_cancelled: "The sign-in did not finish.",
+  sign_in_refused: "The identity provider refused the sign-in.",
+  credential_store: "The system's credential store is not available, so Flowbench cannot keep a sign-in.",
+  network: "The identity provider or the environment could not be reached.",
   internal: "Something went wrong inside Flowbench.",
 };
 

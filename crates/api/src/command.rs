@@ -5,6 +5,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::embedded_sandbox::EmbeddedSandbox;
+use crate::sign_ins::SignIns;
 use crate::{ApiError, Host};
 
 /// One operation the UI can ask of the backend.
@@ -23,11 +24,14 @@ pub struct Context {
     pub host: Arc<dyn Host>,
     /// The in-process sandbox, when the shell started one.
     pub sandbox: Option<Arc<EmbeddedSandbox>>,
+    /// The environment book and the sign-ins waiting for the browser.
+    pub sign_ins: Arc<SignIns>,
 }
 
 impl Context {
+    /// A context on the user's environment book (shared with the `flowbench` CLI).
     pub fn new(host: Arc<dyn Host>) -> Self {
-        Context { host, sandbox: None }
+        Context { host, sandbox: None, sign_ins: Arc::new(SignIns::new(flowbench_dataverse::EnvironmentBook::default_path())) }
     }
 
     pub fn with_sandbox(mut self, sandbox: EmbeddedSandbox) -> Self {

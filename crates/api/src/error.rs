@@ -27,6 +27,18 @@ pub enum ErrorCode {
     ExportRefused,
     /// An edit of the flow was refused (a duplicate name, a missing action…); the flow is unchanged.
     EditRefused,
+    /// Nobody is signed in to the environment for what was asked.
+    NotSignedIn,
+    /// The stored sign-in expired or was revoked: sign in again.
+    SignInExpired,
+    /// The sign-in was cancelled, declined, or the browser never came back.
+    SignInCancelled,
+    /// The identity provider refused (wrong secret, missing consent, unknown app…).
+    SignInRefused,
+    /// The OS credential store is missing or locked: tokens are kept nowhere else.
+    CredentialStore,
+    /// The identity provider or the environment could not be reached.
+    Network,
     /// A bug: the message says what failed.
     Internal,
 }
@@ -49,5 +61,21 @@ impl ApiError {
 impl From<flowbench_core::FlowError> for ApiError {
     fn from(e: flowbench_core::FlowError) -> Self {
         ApiError::new(ErrorCode::FlowParse, e.to_string())
+    }
+}
+
+impl From<flowbench_dataverse::AuthError> for ApiError {
+    fn from(e: flowbench_dataverse::AuthError) -> Self {
+        use flowbench_dataverse::ErrorCode as Auth;
+        let code = match e.code() {
+            Auth::Environment | Auth::Protocol => ErrorCode::Environment,
+            Auth::NotSignedIn => ErrorCode::NotSignedIn,
+            Auth::SignInExpired => ErrorCode::SignInExpired,
+            Auth::SignInCancelled => ErrorCode::SignInCancelled,
+            Auth::Refused => ErrorCode::SignInRefused,
+            Auth::CredentialStore => ErrorCode::CredentialStore,
+            Auth::Network => ErrorCode::Network,
+        };
+        ApiError::new(code, e.to_string())
     }
 }

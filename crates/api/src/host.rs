@@ -16,4 +16,9 @@ pub trait Host: Send + Sync {
     fn kind(&self) -> HostKind;
     fn load_settings(&self) -> Result<Settings, ApiError>;
     fn save_settings(&self, settings: &Settings) -> Result<(), ApiError>;
+    /// Opens a web address in the system browser; false when the shell leaves that to the UI
+    /// (browser mode: the page opens a tab itself).
+    fn open_in_browser(&self, _url: &str) -> bool {
+        false
+    }
 }

@@ -14,6 +14,7 @@ pub mod registry;
 pub mod run_store;
 pub mod sandbox_run;
 pub mod settings;
+pub mod sign_ins;
 
 pub use command::{Command, Context, NoArgs};
 pub use error::{ApiError, ErrorCode};

@@ -2,7 +2,8 @@
 
 use clap::Subcommand;
 use flowbench_dataverse::environments::NewEnvironment;
-use flowbench_dataverse::{EnvironmentBook, Secrets, SANDBOX};
+use flowbench_dataverse::sign_in::remove_environment;
+use flowbench_dataverse::{EnvironmentBook, SANDBOX};
 
 use crate::error::CliError;
 
@@ -74,15 +75,7 @@ pub fn run(command: EnvCommand) -> Result<(), CliError> {
             println!("now using {}", book.current());
         }
         EnvCommand::Remove { name } => {
-            let removed = book.remove(&name)?;
-            if !removed.accounts.is_empty() {
-                let secrets = Secrets::system()?;
-                for account in &removed.accounts {
-                    secrets.delete(&account.token_key(&removed.name))?;
-                    secrets.delete(&account.client_secret_key(&removed.name))?;
-                }
-            }
-            book.save()?;
+            let removed = remove_environment(&mut book, &name)?;
             println!("removed {} and signed out of its {} account(s)", removed.name, removed.accounts.len());
         }
         EnvCommand::Bind { reference, account, env } => {

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
 use oauth2::{
-    AuthUrl, ClientId, DeviceAuthorizationUrl, EndpointNotSet, EndpointSet, ErrorResponse, ExtraTokenFields,
+    AsyncHttpClient, AuthUrl, ClientId, DeviceAuthorizationUrl, EndpointNotSet, EndpointSet, ErrorResponse, ExtraTokenFields,
     HttpRequest, HttpResponse, RequestTokenError, StandardErrorResponse, StandardRevocableToken,
     StandardTokenResponse, TokenResponse, TokenUrl,
 };
@@ -57,13 +57,21 @@ pub(crate) enum TransportError {
     Http(#[from] http::Error),
 }
 
-/// oauth2's HTTP client: a closure over our reqwest client (one reqwest in the build).
-pub(crate) fn transport<'h>(
-    http: &'h reqwest::Client,
-) -> impl Fn(HttpRequest) -> Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'h>> + 'h {
-    move |request: HttpRequest| {
+/// oauth2's HTTP client over our reqwest client (one reqwest in the build). A named type rather
+/// than a closure, so the sign-in futures stay `Send` for `tokio::spawn`.
+pub(crate) struct Transport(reqwest::Client);
+
+pub(crate) fn transport(http: &reqwest::Client) -> Transport {
+    Transport(http.clone())
+}
+
+impl<'c> AsyncHttpClient<'c> for Transport {
+    type Error = TransportError;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
         Box::pin(async move {
-            let response = http.execute(reqwest::Request::try_from(request)?).await?;
+            let response = self.0.execute(reqwest::Request::try_from(request)?).await?;
             let mut reply = http::Response::builder().status(response.status());
             for (name, value) in response.headers() {
                 reply = reply.header(name, value);

@@ -23,6 +23,8 @@ use crate::tokens::{client_credentials, read_id_token, TokenSet};
 /// A finished sign-in, not yet remembered.
 #[derive(Debug)]
 pub struct SignedIn {
+    /// The environment the tokens are for.
+    pub environment_url: String,
     pub account: Account,
     pub tokens: TokenSet,
     /// An application's client secret, kept so tokens can be renewed.
@@ -55,6 +57,22 @@ pub fn sign_out(book: &mut EnvironmentBook, environment: &str, username: &str, s
     secrets.delete(&account.client_secret_key(&name))?;
     book.save()?;
     Ok(account)
+}
+
+/// Removes an environment and signs out of its accounts. The secrets go first: an environment
+/// is never dropped from the book while its tokens stay behind in the credential store.
+pub fn remove_environment(book: &mut EnvironmentBook, name: &str) -> Result<Environment, AuthError> {
+    let environment = book.get(name)?.clone();
+    if !environment.accounts.is_empty() {
+        let secrets = Secrets::system()?;
+        for account in &environment.accounts {
+            secrets.delete(&account.token_key(&environment.name))?;
+            secrets.delete(&account.client_secret_key(&environment.name))?;
+        }
+    }
+    let removed = book.remove(name)?;
+    book.save()?;
+    Ok(removed)
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,7 +137,7 @@ pub async fn interactive(
         .request_async(&transport(http))
         .await
         .map_err(|e| request_error(oauth.token_uri().as_str(), e))?;
-    user_sign_in(&tokens)
+    user_sign_in(&tokens, environment)
 }
 
 async fn redirect_page(State(replies): State<Replies>, Query(reply): Query<RedirectReply>) -> Html<String> {
@@ -184,7 +202,7 @@ pub async fn device_code(
         .request_async(&transport(http), tokio::time::sleep, None)
         .await
         .map_err(|e| request_error(oauth.token_uri().as_str(), e))?;
-    user_sign_in(&tokens)
+    user_sign_in(&tokens, environment)
 }
 
 /// Signs in as an application user with its client secret.
@@ -197,6 +215,7 @@ pub async fn application(
     let tokens = client_credentials(environment, client_id, client_secret, http).await?;
     // Client credentials give no id token; the application user's id comes from WhoAmI.
     Ok(SignedIn {
+        environment_url: environment.url.clone(),
         account: Account {
             username: client_id.to_string(),
             display_name: None,
@@ -209,7 +228,7 @@ pub async fn application(
     })
 }
 
-fn user_sign_in(reply: &EntraTokenResponse) -> Result<SignedIn, AuthError> {
+fn user_sign_in(reply: &EntraTokenResponse, environment: &Environment) -> Result<SignedIn, AuthError> {
     let tokens = token_set(reply, None);
     if tokens.refresh_token.is_none() {
         return Err(AuthError::Protocol(
@@ -228,6 +247,7 @@ fn user_sign_in(reply: &EntraTokenResponse) -> Result<SignedIn, AuthError> {
         .or(claims.sub)
         .ok_or_else(|| AuthError::Protocol("the id token names no user (no preferred_username, upn or sub)".into()))?;
     Ok(SignedIn {
+        environment_url: environment.url.clone(),
         account: Account {
             username,
             display_name: claims.name,

@@ -66,7 +66,12 @@ pub fn error_response(error: &ApiError) -> Response {
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
         ErrorCode::ForbiddenOrigin => StatusCode::FORBIDDEN,
         ErrorCode::Io | ErrorCode::FlowParse | ErrorCode::Solution | ErrorCode::EditRefused | ErrorCode::ExportRefused => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::Environment => StatusCode::BAD_GATEWAY,
+        // Never 401: that status means this page lacks the server's secret, not a Dataverse sign-in.
+        ErrorCode::NotSignedIn | ErrorCode::SignInExpired | ErrorCode::SignInCancelled | ErrorCode::SignInRefused => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        ErrorCode::Environment | ErrorCode::Network => StatusCode::BAD_GATEWAY,
+        ErrorCode::CredentialStore => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Settings | ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     };
     (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(error)).into_response()

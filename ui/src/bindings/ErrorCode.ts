@@ -3,4 +3,4 @@
 /**
  * Stable error codes: the UI maps these to words and actions, never the message text.
  */
-export type ErrorCode = "unknown_command" | "invalid_arguments" | "unauthorized" | "forbidden_origin" | "io" | "flow_parse" | "solution" | "settings" | "environment" | "export_refused" | "edit_refused" | "internal";
+export type ErrorCode = "unknown_command" | "invalid_arguments" | "unauthorized" | "forbidden_origin" | "io" | "flow_parse" | "solution" | "settings" | "environment" | "export_refused" | "edit_refused" | "not_signed_in" | "sign_in_expired" | "sign_in_cancelled" | "sign_in_refused" | "credential_store" | "network" | "internal";

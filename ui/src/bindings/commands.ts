@@ -1,14 +1,18 @@
 // Generated from crates/api/src/registry.rs by `npm run bindings`. Do not edit.
 
+import type { AddEnvironmentRequest } from "./AddEnvironmentRequest";
 import type { Analysis } from "./Analysis";
 import type { AnalyzeExpressionRequest } from "./AnalyzeExpressionRequest";
 import type { ApiError } from "./ApiError";
 import type { AppInfo } from "./AppInfo";
+import type { BeginSignInRequest } from "./BeginSignInRequest";
 import type { ConnectionOption } from "./ConnectionOption";
 import type { ConnectionOptionsRequest } from "./ConnectionOptionsRequest";
 import type { Diagnostic } from "./Diagnostic";
 import type { EditFlowRequest } from "./EditFlowRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
+import type { EnvironmentList } from "./EnvironmentList";
+import type { EnvironmentNameRequest } from "./EnvironmentNameRequest";
 import type { FlowDocument } from "./FlowDocument";
 import type { FunctionInfo } from "./FunctionInfo";
 import type { GetRunRequest } from "./GetRunRequest";
@@ -23,6 +27,10 @@ import type { RunSummary } from "./RunSummary";
 import type { SaveFlowRequest } from "./SaveFlowRequest";
 import type { Settings } from "./Settings";
 import type { SettingsPatch } from "./SettingsPatch";
+import type { SignInIdRequest } from "./SignInIdRequest";
+import type { SignInStarted } from "./SignInStarted";
+import type { SignOutRequest } from "./SignOutRequest";
+import type { SignedInResult } from "./SignedInResult";
 import type { ValidateFlowRequest } from "./ValidateFlowRequest";
 
 /** Every backend command: its request and response types. */
@@ -43,6 +51,14 @@ export type Commands = {
   save_flow: { request: SaveFlowRequest; response: string };
   run_history: { request: RunHistoryRequest; response: Array<RunSummary> };
   get_run: { request: GetRunRequest; response: RunRecord };
+  list_environments: { request: NoArgs; response: EnvironmentList };
+  add_environment: { request: AddEnvironmentRequest; response: EnvironmentList };
+  use_environment: { request: EnvironmentNameRequest; response: EnvironmentList };
+  remove_environment: { request: EnvironmentNameRequest; response: EnvironmentList };
+  begin_sign_in: { request: BeginSignInRequest; response: SignInStarted };
+  finish_sign_in: { request: SignInIdRequest; response: SignedInResult };
+  cancel_sign_in: { request: SignInIdRequest; response: boolean };
+  sign_out: { request: SignOutRequest; response: EnvironmentList };
 };
 
 export type CommandName = keyof Commands;
@@ -64,6 +80,14 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "save_flow",
   "run_history",
   "get_run",
+  "list_environments",
+  "add_environment",
+  "use_environment",
+  "remove_environment",
+  "begin_sign_in",
+  "finish_sign_in",
+  "cancel_sign_in",
+  "sign_out",
 ];
 
 export type { ApiError };

@@ -1,6 +1,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use flowbench_dataverse::{AccountKind, SANDBOX};
+
+use crate::commands::environments::current_name;
 use crate::{ApiError, Command, Context, NoArgs};
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
@@ -30,10 +33,30 @@ impl Command for CurrentEnvironment {
     type Response = EnvironmentInfo;
 
     async fn run(ctx: &Context, _: NoArgs) -> Result<EnvironmentInfo, ApiError> {
-        let chosen = ctx.host.load_settings()?.last_environment.filter(|e| !e.eq_ignore_ascii_case("sandbox"));
-        if let Some(name) = chosen {
-            // Real environments arrive with sign-in; until then they are named, not reachable.
-            return Ok(EnvironmentInfo { name, embedded: false, url: None, personas: Vec::new() });
+        let name = current_name(ctx)?;
+        if !name.eq_ignore_ascii_case(SANDBOX) {
+            // A real environment: its signed-in accounts are who a run can run as.
+            return Ok(match ctx.sign_ins.book()?.get(&name) {
+                Ok(env) => EnvironmentInfo {
+                    name: env.name.clone(),
+                    embedded: false,
+                    url: Some(env.url.clone()),
+                    personas: env
+                        .accounts
+                        .iter()
+                        .map(|a| PersonaInfo {
+                            name: a.username.clone(),
+                            full_name: a.label(),
+                            description: Some(match a.kind {
+                                AccountKind::User => "Signed in".into(),
+                                AccountKind::Application { .. } => "Application user".into(),
+                            }),
+                        })
+                        .collect(),
+                },
+                // A name the environment list does not hold (removed from the CLI, say).
+                Err(_) => EnvironmentInfo { name, embedded: false, url: None, personas: Vec::new() },
+            });
         }
         let (url, personas) = match &ctx.sandbox {
             Some(embedded) => (

@@ -3,6 +3,7 @@
 pub mod app_info;
 pub mod edits;
 pub mod environment;
+pub mod environments;
 pub mod expressions;
 pub mod flow_file;
 pub mod preflight;

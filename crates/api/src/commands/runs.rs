@@ -1,8 +1,11 @@
 use flowbench_core::Flow;
-use flowbench_engine::RunRecord;
+use flowbench_dataverse::{Secrets, SANDBOX};
+use flowbench_engine::{run_flow, RunOptions, RunRecord};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::commands::environments::current_name;
+use crate::environment_run::{environment_identities, RunAs};
 use crate::run_store::RunSummary;
 use crate::sandbox_run::{reuse_before, run_in_sandbox};
 use crate::{ApiError, Command, Context, ErrorCode};
@@ -33,7 +36,8 @@ pub struct RerunFrom {
     pub step: String,
 }
 
-/// A test run in the embedded sandbox; connection references run as the `svc` persona.
+/// A test run in the environment in use: the embedded sandbox (connection references run as the
+/// `svc` persona), or a signed-in environment.
 pub struct RunFlow;
 
 impl Command for RunFlow {
@@ -43,6 +47,10 @@ impl Command for RunFlow {
 
     async fn run(ctx: &Context, request: RunFlowRequest) -> Result<RunRecord, ApiError> {
         let flow = Flow::parse(&request.flow_json)?;
+        let environment = current_name(ctx)?;
+        if !environment.eq_ignore_ascii_case(SANDBOX) {
+            return run_in_environment(ctx, &environment, &flow, request).await;
+        }
         let sandbox = ctx
             .sandbox
             .as_ref()
@@ -64,6 +72,24 @@ impl Command for RunFlow {
         sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
         Ok(record)
     }
+}
+
+/// A run against a signed-in environment: `persona` names the invoker (a signed-in account, or
+/// any user reached by impersonation); connection references run as their bound accounts.
+async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: RunFlowRequest) -> Result<RunRecord, ApiError> {
+    if request.rerun_from.is_some() {
+        return Err(ApiError::new(ErrorCode::InvalidArguments, "re-running from a step is for the embedded sandbox only"));
+    }
+    let environment = ctx.sign_ins.book()?.get(name)?.clone();
+    let secrets = Secrets::system()?;
+    let run_as = RunAs { invoker: Some(request.persona.as_str()).filter(|p| !p.is_empty()), owner: None };
+    let identities = environment_identities(&environment, &secrets, ctx.sign_ins.http(), flow, run_as).await?;
+    let options = RunOptions { environment_url: Some(environment.url.clone()), identities, ..RunOptions::default() };
+    let record = run_flow(flow, serde_json::json!({ "headers": {}, "body": request.trigger_body }), options).await;
+    if let Some(sandbox) = &ctx.sandbox {
+        sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
+    }
+    Ok(record)
 }
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
