@@ -2,7 +2,7 @@
 // the real `flowbench` binary, the sandbox trusting that provider's keys, and a real Secret
 // Service (gnome-keyring, started by tests/signin/run.sh) holding the tokens.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -18,7 +18,7 @@ const FLOW = path.join(ROOT, "tests/browser/fixtures/add-contact.json");
 const work = mkdtempSync(path.join(tmpdir(), "flowbench-signin-"));
 const configDir = path.join(work, "config");
 const sandboxDir = path.join(work, "sandbox");
-const env = { ...process.env, FLOWBENCH_CONFIG_DIR: configDir, RUST_BACKTRACE: "0" };
+const env = { ...process.env, FLOWBENCH_CONFIG_DIR: configDir, FLOWBENCH_CACHE_DIR: path.join(work, "cache"), RUST_BACKTRACE: "0" };
 
 /** Runs flowbench; `onStderr` sees stderr as it arrives (the sign-in address comes that way). */
 function flowbench(args, { input, onStderr } = {}) {
@@ -205,6 +205,30 @@ describe("sign-in against an OpenID Connect provider", () => {
     assert.match(result.stdout, /signed in to test as Ada Admin <admin@flowbench\.test>/);
     const who = await flowbench(["whoami", "--env", "test", "--account", "admin@flowbench.test"]);
     assert.match(who.stdout, /Ada Admin <admin@flowbench\.test>/);
+
+    // The environment's tables and connection references, read as the default account (Ada).
+    const tables = await flowbench(["env", "tables", "--env", "test", "--table", "contact"]);
+    assert.equal(tables.code, 0, tables.stderr);
+    assert.match(tables.stdout, /parentcustomerid\s+Lookup → account, contact/);
+    const cached = readdirSync(path.join(work, "cache", "metadata"));
+    assert.deepEqual(cached, ["test.json"]);
+    const references = await flowbench(["env", "references", "--env", "test"]);
+    assert.equal(references.code, 0, references.stderr);
+    assert.match(references.stdout, /fb_Dataverse\s+Dataverse\s+runs as admin@flowbench\.test \(default\)/);
+    const bound = await flowbench(["env", "bind", "fb_Dataverse", APP_CLIENT_ID, "--env", "test"]);
+    assert.equal(bound.code, 0, bound.stderr);
+    assert.match((await flowbench(["env", "references", "--env", "test"])).stdout, new RegExp(`fb_Dataverse\\s+Dataverse\\s+runs as ${APP_CLIENT_ID}\\n`));
+
+    // A flow on the reference's own connection now runs as the application user bound to it.
+    const embedded = JSON.parse(readFileSync(FLOW, "utf8"));
+    embedded.properties.connectionReferences.shared_commondataserviceforapps.runtimeSource = "embedded";
+    const embeddedFlow = path.join(work, "embedded-connection.json");
+    writeFileSync(embeddedFlow, JSON.stringify(embedded));
+    const run = await flowbench(["run", embeddedFlow, "--env", "test", "--trigger-body", '{"text":"Bound-Reference"}']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, new RegExp(`ok\\s+Add_a_contact\\s+as ${APP_CLIENT_ID}`));
+    const row = await contactNamed("Bound-Reference");
+    assert.equal(row._createdby_value.toLowerCase(), await userId("svc-flows@flowbench.test"));
   });
 
   test("the designer signs in through a real browser and runs the flow as the signed-in user", async (t) => {

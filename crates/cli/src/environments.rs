@@ -2,10 +2,14 @@
 
 use clap::Subcommand;
 use flowbench_dataverse::environments::NewEnvironment;
+use flowbench_dataverse::metadata;
 use flowbench_dataverse::sign_in::remove_environment;
-use flowbench_dataverse::{EnvironmentBook, SANDBOX};
+use flowbench_dataverse::tokens::access_token;
+use flowbench_dataverse::web_api::WebApi;
+use flowbench_dataverse::{Environment, EnvironmentBook, Secrets, SANDBOX};
 
 use crate::error::CliError;
+use crate::sign_in::{http_client, runtime, signed_environment};
 
 #[derive(Subcommand)]
 pub enum EnvCommand {
@@ -26,6 +30,21 @@ pub enum EnvCommand {
     Use { name: String },
     /// Remove an environment, signing out of its accounts.
     Remove { name: String },
+    /// The environment's tables and columns (cached; --refresh reads them again).
+    Tables {
+        #[arg(long)]
+        env: Option<String>,
+        #[arg(long)]
+        refresh: bool,
+        /// Show one table's columns.
+        #[arg(long)]
+        table: Option<String>,
+    },
+    /// The environment's connection references, and which account each runs as here.
+    References {
+        #[arg(long)]
+        env: Option<String>,
+    },
     /// Run a connection reference as one of the environment's signed-in accounts.
     Bind {
         /// The connection reference's logical name.
@@ -35,6 +54,13 @@ pub enum EnvCommand {
         #[arg(long)]
         env: Option<String>,
     },
+}
+
+/// A bearer token of the environment's default account.
+fn default_token(environment: &Environment, http: &reqwest::Client, runtime: &tokio::runtime::Runtime) -> Result<String, CliError> {
+    let account = environment.choose_account(None)?.clone();
+    let secrets = Secrets::system()?;
+    Ok(runtime.block_on(access_token(environment, &account, &secrets, http))?)
 }
 
 pub(crate) fn load_book() -> Result<EnvironmentBook, CliError> {
@@ -77,6 +103,40 @@ pub fn run(command: EnvCommand) -> Result<(), CliError> {
         EnvCommand::Remove { name } => {
             let removed = remove_environment(&mut book, &name)?;
             println!("removed {} and signed out of its {} account(s)", removed.name, removed.accounts.len());
+        }
+        EnvCommand::Tables { env, refresh, table } => {
+            let environment = signed_environment(&book, env.as_deref())?;
+            let (http, runtime) = (http_client()?, runtime()?);
+            let api = WebApi::new(&http, &environment.url, default_token(&environment, &http, &runtime)?);
+            let path = metadata::cache_path(&environment.name);
+            let cache = runtime.block_on(metadata::tables(&api, &environment.url, &path, refresh))?;
+            match table {
+                None => {
+                    for t in &cache.tables {
+                        println!("{:28} {:28} {} columns", t.logical_name, t.entity_set_name, t.columns.len());
+                    }
+                }
+                Some(name) => {
+                    let t = cache.tables.iter().find(|t| t.logical_name.eq_ignore_ascii_case(&name)).ok_or_else(|| {
+                        CliError::new("environment", format!("'{}' has no table '{name}'", environment.name))
+                    })?;
+                    for c in &t.columns {
+                        let targets = if c.targets.is_empty() { String::new() } else { format!(" → {}", c.targets.join(", ")) };
+                        println!("{:32} {}{targets}", c.logical_name, c.attribute_type);
+                    }
+                }
+            }
+        }
+        EnvCommand::References { env } => {
+            let environment = signed_environment(&book, env.as_deref())?;
+            let (http, runtime) = (http_client()?, runtime()?);
+            let api = WebApi::new(&http, &environment.url, default_token(&environment, &http, &runtime)?);
+            let references = runtime.block_on(metadata::connection_references(&api))?;
+            let owner = environment.choose_account(None).map(|a| a.username.clone()).unwrap_or_default();
+            for r in references {
+                let runs_as = environment.bindings.get(&r.logical_name).cloned().unwrap_or_else(|| format!("{owner} (default)"));
+                println!("{:32} {:32} runs as {runs_as}", r.logical_name, r.display_name.unwrap_or_default());
+            }
         }
         EnvCommand::Bind { reference, account, env } => {
             let name = env.unwrap_or_else(|| book.current().to_string());

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod entra;
 pub mod environments;
 pub mod error;
+pub mod metadata;
 pub mod secrets;
 pub mod sign_in;
 pub mod tokens;

@@ -69,7 +69,7 @@ impl<'a> WebApi<'a> {
         }
     }
 
-    async fn get(&self, path: &str) -> Result<Value, AuthError> {
+    pub(crate) async fn get(&self, path: &str) -> Result<Value, AuthError> {
         let url = format!("{}/{path}", self.base);
         let network = |e: reqwest::Error| AuthError::Network { url: url.clone(), reason: e.to_string() };
         let response = self

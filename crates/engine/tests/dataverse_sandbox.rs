@@ -241,3 +241,26 @@ async fn an_invoker_reached_by_impersonation_creates_rows_as_themself_on_behalf_
     let error = record.step("Add_a_new_row").unwrap().error.clone().unwrap();
     assert!(error.message.contains("object id was not given"), "{}", error.message);
 }
+
+/// A token that expired (or was revoked) during a run: the environment refuses it, the step fails
+/// with Dataverse's 401 and says why, and the run stops there instead of carrying on.
+#[tokio::test]
+async fn an_expired_token_fails_the_step_with_the_environment_s_reason_and_the_run_stops() {
+    let served = serve().await;
+    let mut sam = served.identity("sam");
+    let an_hour_ago = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() - 3600;
+    sam.token = served
+        .sandbox
+        .token_with("sam", flowbench_sandbox::TokenOptions { expires_at: Some(an_hour_ago), ..Default::default() })
+        .unwrap();
+    let identities = Identities { invoker: Some(sam), ..Identities::default() };
+    let record = run_flow(&create_contact_flow("invoker"), json!({ "body": { "first": "Late" } }), served.options(identities)).await;
+    assert_eq!(record.status, RunStatus::Failed);
+    let create = record.step("Add_a_new_row").unwrap();
+    assert_eq!(create.status, StepStatus::Failed);
+    assert_eq!(create.outputs.as_ref().unwrap()["statusCode"], 401);
+    let error = create.error.as_ref().unwrap();
+    assert!(error.message.contains("The bearer token has expired."), "{error:?}");
+    assert_eq!(record.step("Get_a_row").unwrap().status, StepStatus::Skipped);
+    assert_eq!(record.step("Found").unwrap().status, StepStatus::Skipped);
+}

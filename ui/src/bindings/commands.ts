@@ -13,6 +13,8 @@ import type { EditFlowRequest } from "./EditFlowRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { EnvironmentList } from "./EnvironmentList";
 import type { EnvironmentNameRequest } from "./EnvironmentNameRequest";
+import type { EnvironmentTables } from "./EnvironmentTables";
+import type { EnvironmentTablesRequest } from "./EnvironmentTablesRequest";
 import type { FlowDocument } from "./FlowDocument";
 import type { FunctionInfo } from "./FunctionInfo";
 import type { GetRunRequest } from "./GetRunRequest";
@@ -59,6 +61,7 @@ export type Commands = {
   finish_sign_in: { request: SignInIdRequest; response: SignedInResult };
   cancel_sign_in: { request: SignInIdRequest; response: boolean };
   sign_out: { request: SignOutRequest; response: EnvironmentList };
+  environment_tables: { request: EnvironmentTablesRequest; response: EnvironmentTables };
 };
 
 export type CommandName = keyof Commands;
@@ -88,6 +91,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "finish_sign_in",
   "cancel_sign_in",
   "sign_out",
+  "environment_tables",
 ];
 
 export type { ApiError };

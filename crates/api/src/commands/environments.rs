@@ -3,12 +3,15 @@
 //! app (`lastEnvironment`); tokens are only in the OS credential store.
 
 use flowbench_dataverse::environments::NewEnvironment;
+use flowbench_dataverse::metadata::{cache_path, fetch_tables, tables, TableDefinition};
+use flowbench_dataverse::tokens::access_token;
+use flowbench_dataverse::web_api::WebApi;
 use flowbench_dataverse::sign_in::{remove_environment, sign_out};
 use flowbench_dataverse::{AccountKind, EnvironmentBook, Secrets, SANDBOX};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{ApiError, Command, Context, NoArgs, SettingsPatch};
+use crate::{ApiError, Command, Context, ErrorCode, NoArgs, SettingsPatch};
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -217,7 +220,7 @@ impl Command for FinishSignIn {
             .flat_map(|e| e.accounts.iter())
             .find(|a| a.username == account.username)
             .cloned()
-            .ok_or_else(|| ApiError::new(crate::ErrorCode::Internal, "the account just kept is not in the book"))?;
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the account just kept is not in the book"))?;
         Ok(SignedInResult { environment, account, environments })
     }
 }
@@ -252,5 +255,50 @@ impl Command for SignOut {
         let mut book = ctx.sign_ins.book()?;
         sign_out(&mut book, &request.environment, &request.username, &Secrets::system()?)?;
         list(ctx, &book)
+    }
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnvironmentTablesRequest {
+    /// Read the tables again instead of using the cached ones.
+    #[serde(default)]
+    pub refresh: bool,
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentTables {
+    pub environment: String,
+    /// When the tables were read (Unix seconds); none for the embedded sandbox, read live.
+    #[ts(type = "number | null")]
+    pub fetched_at: Option<u64>,
+    pub tables: Vec<TableDefinition>,
+}
+
+/// The tables and columns of the environment in use, for the designer's pickers. A real
+/// environment's are cached and read as its default account; the sandbox's are read live.
+pub struct GetEnvironmentTables;
+
+impl Command for GetEnvironmentTables {
+    const NAME: &'static str = "environment_tables";
+    type Request = EnvironmentTablesRequest;
+    type Response = EnvironmentTables;
+
+    async fn run(ctx: &Context, request: EnvironmentTablesRequest) -> Result<EnvironmentTables, ApiError> {
+        let name = current_name(ctx)?;
+        let http = ctx.sign_ins.http();
+        if name.eq_ignore_ascii_case(SANDBOX) {
+            let sandbox = ctx.sandbox.as_ref().ok_or_else(|| ApiError::new(ErrorCode::Environment, "the embedded sandbox is not running"))?;
+            let token = sandbox.sandbox.token_for("admin").map_err(|e| ApiError::new(ErrorCode::Environment, e.to_string()))?;
+            let tables = fetch_tables(&WebApi::new(http, &sandbox.url, token)).await?;
+            return Ok(EnvironmentTables { environment: name, fetched_at: None, tables });
+        }
+        let environment = ctx.sign_ins.book()?.get(&name)?.clone();
+        let account = environment.choose_account(None)?.clone();
+        let token = access_token(&environment, &account, &Secrets::system()?, http).await?;
+        let api = WebApi::new(http, &environment.url, token);
+        let cache = tables(&api, &environment.url, &cache_path(&environment.name), request.refresh).await?;
+        Ok(EnvironmentTables { environment: environment.name, fetched_at: Some(cache.fetched_at), tables: cache.tables })
     }
 }

@@ -81,6 +81,8 @@ async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: Run
         return Err(ApiError::new(ErrorCode::InvalidArguments, "re-running from a step is for the embedded sandbox only"));
     }
     let environment = ctx.sign_ins.book()?.get(name)?.clone();
+    // Nobody signed in is the likelier problem, and says more than a missing credential store.
+    environment.choose_account(None)?;
     let secrets = Secrets::system()?;
     let run_as = RunAs { invoker: Some(request.persona.as_str()).filter(|p| !p.is_empty()), owner: None };
     let identities = environment_identities(&environment, &secrets, ctx.sign_ins.http(), flow, run_as).await?;

@@ -1,0 +1,85 @@
+//! The environment commands over `dispatch`, as the designer calls them: the environment list,
+//! choosing one, the tables the pickers read, and what a run says when nobody is signed in.
+
+use std::sync::{Arc, Mutex};
+
+use flowbench_api::embedded_sandbox;
+use flowbench_api::sign_ins::SignIns;
+use flowbench_api::{dispatch, ApiError, Context, ErrorCode, Host, HostKind, Settings};
+use serde_json::json;
+
+#[derive(Default)]
+struct MemoryHost(Mutex<Settings>);
+
+impl Host for MemoryHost {
+    fn kind(&self) -> HostKind {
+        HostKind::Desktop
+    }
+    fn load_settings(&self) -> Result<Settings, ApiError> {
+        Ok(self.0.lock().unwrap().clone())
+    }
+    fn save_settings(&self, settings: &Settings) -> Result<(), ApiError> {
+        *self.0.lock().unwrap() = settings.clone();
+        Ok(())
+    }
+}
+
+async fn context(dir: &std::path::Path) -> Context {
+    let (sandbox, serving) = embedded_sandbox::start(&dir.join("sandbox")).expect("the sandbox starts");
+    tokio::spawn(serving);
+    Context {
+        host: Arc::new(MemoryHost::default()),
+        sandbox: Some(Arc::new(sandbox)),
+        sign_ins: Arc::new(SignIns::new(dir.join("environments.json"))),
+    }
+}
+
+#[tokio::test]
+async fn the_sandbox_tables_are_read_for_the_pickers() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path()).await;
+    let answer = dispatch(&ctx, "environment_tables", json!({})).await.unwrap();
+    assert_eq!(answer["environment"], "sandbox");
+    let tables = answer["tables"].as_array().unwrap();
+    let contact = tables.iter().find(|t| t["logicalName"] == "contact").expect("contact");
+    assert_eq!(contact["entitySetName"], "contacts");
+    let parent = contact["columns"].as_array().unwrap().iter().find(|c| c["logicalName"] == "parentcustomerid").unwrap();
+    assert_eq!(parent["attributeType"], "Lookup");
+    assert_eq!(parent["targets"], json!(["account", "contact"]));
+    assert!(tables.iter().any(|t| t["entitySetName"] == "connectionreferences"));
+}
+
+#[tokio::test]
+async fn environments_are_added_chosen_and_removed_and_a_run_without_a_sign_in_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path()).await;
+    let list = dispatch(&ctx, "list_environments", json!({})).await.unwrap();
+    assert_eq!(list["current"], "sandbox");
+    assert_eq!(list["environments"][0]["embedded"], true);
+
+    let bad = dispatch(&ctx, "add_environment", json!({ "name": "dev", "url": "http://dev.crm.dynamics.com" })).await.unwrap_err();
+    assert_eq!(bad.code, ErrorCode::Environment);
+    assert!(bad.message.contains("must use https"), "{}", bad.message);
+
+    let list = dispatch(&ctx, "add_environment", json!({ "name": "dev", "url": "https://dev.crm.dynamics.com/" })).await.unwrap();
+    assert_eq!(list["current"], "dev", "a new environment is the one in use");
+    assert_eq!(list["environments"][1], json!({ "name": "dev", "url": "https://dev.crm.dynamics.com", "embedded": false, "accounts": [] }));
+    let current = dispatch(&ctx, "current_environment", json!({})).await.unwrap();
+    assert_eq!(current["name"], "dev");
+    assert_eq!(current["embedded"], false);
+    assert_eq!(current["url"], "https://dev.crm.dynamics.com");
+
+    let flow = flowbench_core::sample::SAMPLE_FLOW_JSON;
+    let run = dispatch(&ctx, "run_flow", json!({ "flowJson": flow, "persona": "", "triggerBody": {}, "flowKey": "sample" }))
+        .await
+        .unwrap_err();
+    assert_eq!(run.code, ErrorCode::NotSignedIn);
+    assert!(run.message.contains("nobody is signed in to 'dev'"), "{}", run.message);
+
+    let list = dispatch(&ctx, "use_environment", json!({ "name": "sandbox" })).await.unwrap();
+    assert_eq!(list["current"], "sandbox");
+    let list = dispatch(&ctx, "remove_environment", json!({ "name": "dev" })).await.unwrap();
+    assert_eq!(list["environments"].as_array().map(Vec::len), Some(1));
+    let missing = dispatch(&ctx, "use_environment", json!({ "name": "dev" })).await.unwrap_err();
+    assert_eq!(missing.code, ErrorCode::Environment);
+}

@@ -1,0 +1,178 @@
+//! An environment's tables and columns, for the designer's pickers and metadata-aware
+//! validation, and its connection references, for binding. Tables are read once from
+//! `EntityDefinitions` and cached on disk per environment; a refresh reads them again.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::error::AuthError;
+use crate::oauth::now_seconds;
+use crate::web_api::WebApi;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TableDefinition {
+    pub logical_name: String,
+    pub entity_set_name: String,
+    pub primary_id: String,
+    #[serde(default)]
+    pub primary_name: Option<String>,
+    pub columns: Vec<ColumnDefinition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnDefinition {
+    pub logical_name: String,
+    /// Dataverse's AttributeType: String, Memo, Integer, Picklist, Lookup…
+    pub attribute_type: String,
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    /// Tables a lookup may point at.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// A choice's values, when the metadata carried them.
+    #[serde(default)]
+    #[ts(type = "Array<number> | null")]
+    pub options: Option<Vec<i64>>,
+}
+
+/// Tables as cached: for which environment URL, and when they were read (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableCache {
+    pub environment_url: String,
+    pub fetched_at: u64,
+    pub tables: Vec<TableDefinition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionReferenceInfo {
+    pub logical_name: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub connector_id: Option<String>,
+}
+
+/// `$FLOWBENCH_CACHE_DIR/metadata/<environment>.json`, else under `$XDG_CACHE_HOME/flowbench`
+/// or `~/.cache/flowbench`.
+pub fn cache_path(environment: &str) -> PathBuf {
+    let base = std::env::var_os("FLOWBENCH_CACHE_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+            .or_else(|| std::env::var_os("LOCALAPPDATA").map(PathBuf::from))
+            .unwrap_or_else(std::env::temp_dir)
+            .join("flowbench")
+    });
+    base.join("metadata").join(format!("{}.json", environment.to_lowercase()))
+}
+
+/// The cached tables of the environment at `url`; none when absent, unreadable or for another URL.
+pub fn cached_tables(path: &Path, url: &str) -> Option<TableCache> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let cache: TableCache = serde_json::from_str(&text).ok()?;
+    (cache.environment_url == url).then_some(cache)
+}
+
+/// The environment's tables: from the cache unless `refresh`, else read and cached.
+pub async fn tables(api: &WebApi<'_>, url: &str, path: &Path, refresh: bool) -> Result<TableCache, AuthError> {
+    if !refresh {
+        if let Some(cache) = cached_tables(path, url) {
+            return Ok(cache);
+        }
+    }
+    let cache = TableCache { environment_url: url.to_string(), fetched_at: now_seconds(), tables: fetch_tables(api).await? };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| AuthError::Environment(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let text = serde_json::to_string(&cache).expect("tables serialise");
+    flowbench_core::files::write_atomically(path, text.as_bytes())
+        .map_err(|e| AuthError::Environment(format!("cannot write {}: {e}", path.display())))?;
+    Ok(cache)
+}
+
+/// Reads the tables and their columns from `EntityDefinitions`, uncached.
+pub async fn fetch_tables(api: &WebApi<'_>) -> Result<Vec<TableDefinition>, AuthError> {
+    let body = api
+        .get("EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute&$expand=Attributes")
+        .await?;
+    Ok(body
+        .get("value")
+        .and_then(Value::as_array)
+        .ok_or_else(|| AuthError::Protocol("EntityDefinitions gave no list of tables".into()))?
+        .iter()
+        .filter_map(table)
+        .collect())
+}
+
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Tables without an entity set (intersect and virtual tables) cannot be used by flows.
+fn table(entity: &Value) -> Option<TableDefinition> {
+    let columns = entity
+        .get("Attributes")
+        .and_then(Value::as_array)
+        .map(|attributes| attributes.iter().filter_map(column).collect())
+        .unwrap_or_default();
+    Some(TableDefinition {
+        logical_name: text(entity, "LogicalName")?,
+        entity_set_name: text(entity, "EntitySetName")?,
+        primary_id: text(entity, "PrimaryIdAttribute")?,
+        primary_name: text(entity, "PrimaryNameAttribute"),
+        columns,
+    })
+}
+
+fn column(attribute: &Value) -> Option<ColumnDefinition> {
+    // Dataverse nests choices under OptionSet.Options[].Value; the sandbox lists OptionValues.
+    let options = attribute
+        .pointer("/OptionSet/Options")
+        .and_then(Value::as_array)
+        .map(|options| options.iter().filter_map(|o| o.get("Value").and_then(Value::as_i64)).collect())
+        .or_else(|| {
+            attribute.get("OptionValues").and_then(Value::as_array).map(|values| {
+                values.iter().filter_map(|v| v.as_i64().or_else(|| v.get("value").and_then(Value::as_i64))).collect()
+            })
+        });
+    Some(ColumnDefinition {
+        logical_name: text(attribute, "LogicalName")?,
+        attribute_type: text(attribute, "AttributeType")?,
+        max_length: attribute.get("MaxLength").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()),
+        targets: attribute
+            .get("Targets")
+            .and_then(Value::as_array)
+            .map(|t| t.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default(),
+        options,
+    })
+}
+
+/// The environment's connection references (the `connectionreference` table).
+pub async fn connection_references(api: &WebApi<'_>) -> Result<Vec<ConnectionReferenceInfo>, AuthError> {
+    let body = api
+        .get("connectionreferences?$select=connectionreferencelogicalname,connectionreferencedisplayname,connectorid&$orderby=connectionreferencelogicalname")
+        .await?;
+    Ok(body
+        .get("value")
+        .and_then(Value::as_array)
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|row| {
+                    Some(ConnectionReferenceInfo {
+                        logical_name: text(row, "connectionreferencelogicalname")?,
+                        display_name: text(row, "connectionreferencedisplayname"),
+                        connector_id: text(row, "connectorid"),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
