@@ -59,6 +59,10 @@ pub struct Analysis {
 
 pub fn analyze_template(template: &str) -> Analysis {
     let mut analysis = Analysis::default();
+    // Without `@` a string is plain text whatever else it holds.
+    if !template.contains('@') {
+        return analysis;
+    }
     match parse_template(template) {
         Ok(Template::Literal(_)) => {}
         Ok(Template::Whole { expr, offset }) => {
@@ -86,10 +90,12 @@ fn shifted(span: &Range<usize>, by: usize) -> (usize, usize) {
     (span.start + by, span.end + by)
 }
 
+const TRIGGER_FUNCTIONS: &[&str] =
+    &["trigger", "triggerOutputs", "triggerBody", "triggerFormDataValue", "triggerFormDataMultiValues", "triggerMultipartBody"];
+
 fn visit(expr: &Expr, offset: usize, analysis: &mut Analysis) {
     expr.walk(&mut |node| {
         let Expr::Call { name, args, span, name_span } = node else { return };
-        let lower = name.to_ascii_lowercase();
         match lookup(name) {
             None => analysis.problems.push(Problem {
                 kind: ProblemKind::UnknownFunction,
@@ -112,27 +118,29 @@ fn visit(expr: &Expr, offset: usize, analysis: &mut Analysis) {
                 }
             }
         }
-        let first_literal = match args.first() {
-            Some(Expr::Literal { value: Value::String(s), span }) => Some((s.clone(), shifted(span, offset))),
+        // Copied only for the functions that name something.
+        let reference = || match args.first() {
+            Some(Expr::Literal { value: Value::String(s), span }) => {
+                Some(NameRef { name: s.clone(), function: name.clone(), span: shifted(span, offset) })
+            }
             _ => None,
         };
-        let reference = |(name_arg, span): (String, (usize, usize))| NameRef { name: name_arg, function: name.clone(), span };
-        match lower.as_str() {
-            "variables" => analysis.variables.extend(first_literal.map(reference)),
-            "parameters" => analysis.parameters.extend(first_literal.map(reference)),
-            "item" => analysis.item_uses.push(shifted(span, offset)),
-            "trigger" | "triggeroutputs" | "triggerbody" | "triggerformdatavalue" | "triggerformdatamultivalues" | "triggermultipartbody" => {
-                analysis.uses_trigger = true
-            }
-            _ if ACTION_FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(&lower)) => {
-                if let Some(r) = first_literal.map(reference) {
-                    if lower == "items" || lower == "iterationindexes" {
-                        analysis.loops.push(r.clone());
-                    }
-                    analysis.actions.push(r);
+        let is = |function: &str| name.eq_ignore_ascii_case(function);
+        if is("variables") {
+            analysis.variables.extend(reference());
+        } else if is("parameters") {
+            analysis.parameters.extend(reference());
+        } else if is("item") {
+            analysis.item_uses.push(shifted(span, offset));
+        } else if TRIGGER_FUNCTIONS.iter().any(|f| is(f)) {
+            analysis.uses_trigger = true;
+        } else if ACTION_FUNCTIONS.iter().any(|f| is(f)) {
+            if let Some(r) = reference() {
+                if is("items") || is("iterationIndexes") {
+                    analysis.loops.push(r.clone());
                 }
+                analysis.actions.push(r);
             }
-            _ => {}
         }
     });
 }

@@ -2,11 +2,13 @@
 //! limit so hostile input cannot overflow the stack.
 
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::ast::{Expr, Part, Template};
-use crate::lexer::{tokenize, LexError, Token, TokenKind};
-use crate::template::{split_template, Segment, TemplateError};
+use crate::lexer::{lex, LexError, Token, TokenKind};
+use crate::template::{split_borrowing, Segment, TemplateError};
 
 /// Deepest nesting of calls and accessors accepted.
 pub const MAX_DEPTH: usize = 128;
@@ -55,7 +57,7 @@ pub fn parse_expression(source: &str) -> Result<Expr, ParseError> {
     if source.len() > MAX_EXPRESSION_CHARS {
         return Err(ParseError::TooLong);
     }
-    let tokens = tokenize(source)?;
+    let tokens = lex(source)?;
     let mut parser = Parser { tokens: &tokens, pos: 0, end: source.len() };
     let expr = parser.expr(0)?;
     if let Some(token) = parser.peek() {
@@ -66,17 +68,17 @@ pub fn parse_expression(source: &str) -> Result<Expr, ParseError> {
 
 /// Parses a JSON string value of a definition. Positions in errors are offsets into `s`.
 pub fn parse_template(s: &str) -> Result<Template, ParseError> {
-    let segments = split_template(s)?;
-    match segments.as_slice() {
-        [Segment::Literal { text, .. }] => return Ok(Template::Literal(text.clone())),
+    let mut segments = split_borrowing(s)?;
+    match segments.as_mut_slice() {
+        [Segment::Literal { text, .. }] => return Ok(Template::Literal(std::mem::take(text).into_owned())),
         [] => return Ok(Template::Literal(String::new())),
         _ => {}
     }
     let whole = s.starts_with('@') && !s.starts_with("@{") && !s.starts_with("@@");
-    let mut parts = Vec::with_capacity(segments.len());
+    let mut parts = Vec::with_capacity(if whole { 0 } else { segments.len() });
     for segment in segments {
         match segment {
-            Segment::Literal { text, .. } => parts.push(Part::Text(text)),
+            Segment::Literal { text, .. } => parts.push(Part::Text(text.into_owned())),
             Segment::Expression { source, span } => {
                 let expr = parse_expression(&source).map_err(|e| e.shifted(span.start))?;
                 if whole {
@@ -89,13 +91,15 @@ pub fn parse_template(s: &str) -> Result<Template, ParseError> {
     Ok(Template::Interpolated(parts))
 }
 
-struct Parser<'a> {
-    tokens: &'a [Token],
+type Lexeme<'s> = Token<Cow<'s, str>>;
+
+struct Parser<'a, 's> {
+    tokens: &'a [Lexeme<'s>],
     pos: usize,
     end: usize,
 }
 
-fn describe(token: &Token) -> String {
+fn describe(token: &Lexeme) -> String {
     match &token.kind {
         TokenKind::Ident(name) => format!("`{name}`"),
         TokenKind::Str(s) => format!("the string '{s}'"),
@@ -111,12 +115,12 @@ fn describe(token: &Token) -> String {
     }
 }
 
-impl<'a> Parser<'a> {
-    fn peek(&self) -> Option<&'a Token> {
+impl<'a, 's> Parser<'a, 's> {
+    fn peek(&self) -> Option<&'a Lexeme<'s>> {
         self.tokens.get(self.pos)
     }
 
-    fn next(&mut self) -> Option<&'a Token> {
+    fn next(&mut self) -> Option<&'a Lexeme<'s>> {
         let t = self.tokens.get(self.pos);
         self.pos += 1;
         t
@@ -130,7 +134,7 @@ impl<'a> Parser<'a> {
         self.peek().map_or_else(|| "the end of the expression".into(), describe)
     }
 
-    fn expect(&mut self, kind: &TokenKind, expected: &'static str) -> Result<&'a Token, ParseError> {
+    fn expect(&mut self, kind: &TokenKind<Cow<'s, str>>, expected: &'static str) -> Result<&'a Lexeme<'s>, ParseError> {
         match self.peek() {
             Some(t) if &t.kind == kind => Ok(self.next().expect("peeked")),
             _ => Err(ParseError::Expected { at: self.here(), expected, found: self.found() }),
@@ -147,17 +151,15 @@ impl<'a> Parser<'a> {
         let start = token.span.start;
         let literal = |value: Value| Expr::Literal { value, span: token.span.clone() };
         let mut expr = match &token.kind {
-            TokenKind::Str(s) => literal(Value::String(s.clone())),
+            TokenKind::Str(s) => literal(Value::String(s.to_string())),
             TokenKind::Integer(i) => literal(Value::from(*i)),
             TokenKind::Float(f) => literal(serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)),
-            TokenKind::Ident(name) if self.peek().map(|t| &t.kind) != Some(&TokenKind::LParen) => {
-                match name.to_ascii_lowercase().as_str() {
-                    "true" => literal(Value::Bool(true)),
-                    "false" => literal(Value::Bool(false)),
-                    "null" => literal(Value::Null),
-                    _ => return Err(ParseError::Expected { at: start, expected: "`(` after a function name", found: self.found() }),
-                }
-            }
+            TokenKind::Ident(name) if self.peek().map(|t| &t.kind) != Some(&TokenKind::LParen) => match name {
+                _ if name.eq_ignore_ascii_case("true") => literal(Value::Bool(true)),
+                _ if name.eq_ignore_ascii_case("false") => literal(Value::Bool(false)),
+                _ if name.eq_ignore_ascii_case("null") => literal(Value::Null),
+                _ => return Err(ParseError::Expected { at: start, expected: "`(` after a function name", found: self.found() }),
+            },
             TokenKind::Ident(name) => {
                 self.next();
                 let mut args = Vec::new();
@@ -174,7 +176,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 let close = self.expect(&TokenKind::RParen, "`)`")?;
-                Expr::Call { name: name.clone(), args, span: start..close.span.end, name_span: token.span.clone() }
+                Expr::Call { name: name.to_string(), args, span: start..close.span.end, name_span: token.span.clone() }
             }
             _ => return Err(ParseError::Expected { at: start, expected: "a function call or a literal", found: describe(token) }),
         };
@@ -187,7 +189,7 @@ impl<'a> Parser<'a> {
                 Some(TokenKind::Dot) => {
                     self.pos += 1 + usize::from(null_safe);
                     match self.next() {
-                        Some(Token { kind: TokenKind::Ident(name), span }) => Expr::Literal { value: Value::String(name.clone()), span: span.clone() },
+                        Some(Token { kind: TokenKind::Ident(name), span }) => Expr::Literal { value: Value::String(name.to_string()), span: span.clone() },
                         _ => {
                             self.pos -= 1;
                             return Err(ParseError::Expected { at: self.here(), expected: "a property name after `.`", found: self.found() });

@@ -1,14 +1,17 @@
 //! Where expressions live inside a JSON string value (§1.1): a whole-value `@expr`, `@{...}`
 //! interpolation segments, `@@` escapes, or plain literal text.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
+/// `S` is how text is held: owned by [`split_template`]'s segments, borrowed from the string
+/// where it can be by the parser's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
+pub enum Segment<S = String> {
     /// Literal text, already unescaped. `span` is where it sits in the original string.
-    Literal { text: String, span: Range<usize> },
+    Literal { text: S, span: Range<usize> },
     /// Expression source (without `@`, `@{` or `}`), and where that source sits.
-    Expression { source: String, span: Range<usize> },
+    Expression { source: S, span: Range<usize> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,42 +27,55 @@ pub fn is_template(s: &str) -> bool {
 
 /// Splits a JSON string value into literal and expression segments.
 pub fn split_template(s: &str) -> Result<Vec<Segment>, TemplateError> {
+    Ok(split_borrowing(s)?
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Literal { text, span } => Segment::Literal { text: text.into_owned(), span },
+            Segment::Expression { source, span } => Segment::Expression { source: source.into_owned(), span },
+        })
+        .collect())
+}
+
+/// [`split_template`] without copying what needs no unescaping.
+pub(crate) fn split_borrowing(s: &str) -> Result<Vec<Segment<Cow<'_, str>>>, TemplateError> {
     if s.len() >= 2 && s.starts_with("@@") {
         // Only the leading pair is unescaped in this form.
-        return Ok(vec![Segment::Literal { text: s[1..].to_string(), span: 0..s.len() }]);
+        return Ok(vec![Segment::Literal { text: Cow::Borrowed(&s[1..]), span: 0..s.len() }]);
     }
     if s.len() >= 2 && s.starts_with('@') && !s.starts_with("@{") {
-        return Ok(vec![Segment::Expression { source: s[1..].to_string(), span: 1..s.len() }]);
+        return Ok(vec![Segment::Expression { source: Cow::Borrowed(&s[1..]), span: 1..s.len() }]);
     }
     if !s.contains("@{") {
-        return Ok(vec![Segment::Literal { text: s.to_string(), span: 0..s.len() }]);
+        return Ok(vec![Segment::Literal { text: Cow::Borrowed(s), span: 0..s.len() }]);
     }
     let bytes = s.as_bytes();
     let mut segments = Vec::new();
     let mut literal = String::new();
     let mut literal_start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(b"@@{") {
+    while let Some(found) = s[i..].find('@') {
+        let at = i + found;
+        literal.push_str(&s[i..at]);
+        if bytes[at..].starts_with(b"@@{") {
             literal.push_str("@{");
-            i += 3;
-        } else if bytes[i..].starts_with(b"@{") {
-            let start = i + 2;
-            let end = closing_brace(bytes, start).ok_or(TemplateError::Unterminated { at: i })?;
+            i = at + 3;
+        } else if bytes[at..].starts_with(b"@{") {
+            let start = at + 2;
+            let end = closing_brace(bytes, start).ok_or(TemplateError::Unterminated { at })?;
             if !literal.is_empty() {
-                segments.push(Segment::Literal { text: std::mem::take(&mut literal), span: literal_start..i });
+                segments.push(Segment::Literal { text: Cow::Owned(std::mem::take(&mut literal)), span: literal_start..at });
             }
-            segments.push(Segment::Expression { source: s[start..end].to_string(), span: start..end });
+            segments.push(Segment::Expression { source: Cow::Borrowed(&s[start..end]), span: start..end });
             i = end + 1;
             literal_start = i;
         } else {
-            let ch = s[i..].chars().next().unwrap_or_default();
-            literal.push(ch);
-            i += ch.len_utf8().max(1);
+            literal.push('@');
+            i = at + 1;
         }
     }
+    literal.push_str(&s[i..]);
     if !literal.is_empty() {
-        segments.push(Segment::Literal { text: literal, span: literal_start..s.len() });
+        segments.push(Segment::Literal { text: Cow::Owned(literal), span: literal_start..s.len() });
     }
     Ok(segments)
 }

@@ -7,11 +7,12 @@
 //! when a diagnostic needs them.
 
 use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::rc::Rc;
 
 use flowbench_core::connection::DATAVERSE_APIS;
-use flowbench_core::model::{Action, ActionKind, DocumentShape, Flow, Slot};
+use flowbench_core::model::{member, Action, ActionKind, DocumentShape, Flow, Slot};
 use flowbench_expr::template::is_template;
 use flowbench_expr::{analyze_template, Analysis};
 use rustc_hash::FxHashMap;
@@ -67,6 +68,9 @@ pub struct FlowIndex<'f> {
     /// Node indices per scope (the top level, each branch of each container), in document order.
     pub scopes: Vec<Vec<usize>>,
     pub definition_pointer: &'static str,
+    /// What each node's runAfter entries resolve to among its siblings, in the order written.
+    run_after_targets: Vec<Option<usize>>,
+    run_after_start: Vec<usize>,
     /// Who waits for whom inside each scope, and the actions caught in a cycle.
     pub reach: Reachability,
     /// Every string that holds an expression, analysed once.
@@ -115,12 +119,22 @@ impl<'f> FlowIndex<'f> {
             by_scope_and_name: FxHashMap::with_capacity_and_hasher(count, Default::default()),
             scopes: vec![Vec::new()],
             definition_pointer,
+            run_after_targets: Vec::new(),
+            run_after_start: Vec::new(),
             reach: Reachability::default(),
             expressions: Vec::new(),
             analyses: FxHashMap::default(),
             path_steps: Vec::new(),
         };
         index.add_scope(&flow.actions, None, None, 0, 0, &mut visit);
+        // After all scopes: runAfter may name a sibling written further down.
+        let (mut targets, mut starts) = (Vec::new(), Vec::with_capacity(count + 1));
+        for (id, node) in index.nodes.iter().enumerate() {
+            starts.push(targets.len());
+            targets.extend(node.run_after().map(|r| index.sibling(id, r.target)));
+        }
+        starts.push(targets.len());
+        (index.run_after_targets, index.run_after_start) = (targets, starts);
         index.reach = Reachability::compute(&index);
         index.collect_flow_expressions();
         index
@@ -224,6 +238,11 @@ impl<'f> FlowIndex<'f> {
     pub fn sibling(&self, id: usize, name: &str) -> Option<usize> {
         let scope = self.nodes[id].scope;
         self.by_scope_and_name.get(&(scope, name)).copied()
+    }
+
+    /// The sibling each of `id`'s runAfter entries names, in the order of [`Node::run_after`].
+    pub fn run_after_targets(&self, id: usize) -> impl Iterator<Item = Option<usize>> + '_ {
+        self.run_after_targets[self.run_after_start[id]..self.run_after_start[id + 1]].iter().copied()
     }
 
     /// Whether `y` has always finished when `x` starts: `y`, or the container holding it at the
@@ -336,17 +355,6 @@ impl<'f> Node<'f> {
     }
 }
 
-/// `map[key]`. The objects of a flow are small, and comparing a few keys (their lengths first)
-/// is quicker than hashing the key, which `Map::get` does with SipHash.
-pub fn member<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    const SCAN_UP_TO: usize = 8;
-    if map.len() <= SCAN_UP_TO {
-        map.iter().find_map(|(k, v)| (k == key).then_some(v))
-    } else {
-        map.get(key)
-    }
-}
-
 /// `value[key]` when `value` is an object.
 pub fn child<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
     member(value.as_object()?, key)
@@ -361,76 +369,123 @@ pub fn escape(token: &str) -> Cow<'_, str> {
     }
 }
 
-/// Per scope, for each action the set of siblings it waits for (directly or through others), as
-/// bit sets: small and quick even for a 5,000-action chain. All rows live in one buffer.
+/// Who waits for whom among siblings, answered from labels of one depth-first walk of the
+/// runAfter graph instead of a transitive closure, which grows with the square of a scope's
+/// size (a 3,500-step chain needs 1.5 MB of bits). The walk's finishing times rule out most
+/// pairs, its tree proves most others, and what is left is settled by a search that the same
+/// labels prune.
 #[derive(Default)]
 pub struct Reachability {
-    /// Position of each node within its scope.
-    position: Vec<usize>,
-    /// For each node, its row in `bits`: one bit per sibling (by position) that it waits for.
-    row: Vec<Range<usize>>,
-    bits: Vec<u64>,
+    /// The siblings each node's runAfter entries resolve to, by node.
+    waits_directly: Adjacency,
+    /// When the walk entered and left each node; a node left later than another can not be
+    /// waited for by it.
+    entered: Vec<u32>,
+    left: Vec<u32>,
+    /// The earliest `left` among the node and all it waits for: a waiter's range contains the
+    /// range of whatever it waits for.
+    earliest_left: Vec<u32>,
     /// Nodes in a runAfter cycle, or waiting on one: they can never run.
     pub in_cycle: Vec<bool>,
+    /// Nodes the fallback search has seen, marked with the number of that search.
+    seen: RefCell<Vec<u32>>,
+    searches: Cell<u32>,
 }
+
+const UNVISITED: u32 = u32::MAX;
 
 impl Reachability {
     fn compute(index: &FlowIndex) -> Self {
         let n = index.nodes.len();
-        let mut reach = Reachability { position: vec![0; n], row: vec![0..0; n], bits: Vec::new(), in_cycle: vec![false; n] };
-        let mut row_bits = Vec::new();
-        for scope in &index.scopes {
-            let words = scope.len().div_ceil(64);
-            let first_row = reach.bits.len();
-            for (pos, &id) in scope.iter().enumerate() {
-                reach.position[id] = pos;
-                reach.row[id] = first_row + pos * words..first_row + (pos + 1) * words;
-            }
-            reach.bits.resize(first_row + scope.len() * words, 0);
-            // What each position waits for directly, and who waits for it, both flattened.
-            let direct = Adjacency::new(scope.len(), |pos, out| {
-                let id = scope[pos];
-                out.extend(index.nodes[id].run_after().filter_map(|r| index.sibling(id, r.target)).map(|p| reach.position[p]));
-            });
-            let dependants = direct.reversed();
-            // Kahn's order: an action after everything it waits for.
-            let mut remaining: Vec<usize> = (0..scope.len()).map(|pos| direct.of(pos).len()).collect();
-            let mut ready: Vec<usize> = (0..scope.len()).filter(|&p| remaining[p] == 0).collect();
-            let mut placed = vec![false; scope.len()];
-            while let Some(pos) = ready.pop() {
-                placed[pos] = true;
-                row_bits.clear();
-                row_bits.resize(words, 0u64);
-                for &p in direct.of(pos) {
-                    row_bits[p / 64] |= 1 << (p % 64);
-                    for (b, w) in row_bits.iter_mut().zip(&reach.bits[reach.row[scope[p]].clone()]) {
-                        *b |= w;
-                    }
+        let waits_directly = Adjacency::new(n, |id, out| out.extend(index.run_after_targets(id).flatten()));
+        // Kahn's order: whatever is never placed waits, directly or not, on a cycle.
+        let dependants = waits_directly.reversed();
+        let mut remaining: Vec<usize> = (0..n).map(|id| waits_directly.of(id).len()).collect();
+        let mut ready: Vec<usize> = (0..n).filter(|&id| remaining[id] == 0).collect();
+        let mut in_cycle = vec![true; n];
+        while let Some(id) = ready.pop() {
+            in_cycle[id] = false;
+            for &d in dependants.of(id) {
+                remaining[d] -= 1;
+                if remaining[d] == 0 {
+                    ready.push(d);
                 }
-                reach.bits[reach.row[scope[pos]].clone()].copy_from_slice(&row_bits);
-                for &d in dependants.of(pos) {
-                    remaining[d] -= 1;
-                    if remaining[d] == 0 {
-                        ready.push(d);
-                    }
-                }
-            }
-            for (pos, &id) in scope.iter().enumerate() {
-                reach.in_cycle[id] = !placed[pos];
             }
         }
-        reach
+        let (mut entered, mut left, mut earliest_left) = (vec![UNVISITED; n], vec![UNVISITED; n], vec![UNVISITED; n]);
+        let mut clock = 0;
+        // Iterative: a chain of thousands of steps would overflow the stack.
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        // From what nothing waits for, so that the walk's tree follows whole chains and proves
+        // most pairs by itself.
+        let waited_for = |id: usize| dependants.of(id).iter().any(|&d| !in_cycle[d]);
+        for root in (0..n).filter(|&id| !waited_for(id)).chain(0..n) {
+            if in_cycle[root] || entered[root] != UNVISITED {
+                continue;
+            }
+            entered[root] = clock;
+            clock += 1;
+            stack.push((root, 0));
+            while let Some((id, next)) = stack.last_mut() {
+                let id = *id;
+                if let Some(&waited) = waits_directly.of(id).get(*next) {
+                    *next += 1;
+                    if entered[waited] == UNVISITED {
+                        entered[waited] = clock;
+                        clock += 1;
+                        stack.push((waited, 0));
+                    }
+                } else {
+                    stack.pop();
+                    left[id] = clock;
+                    clock += 1;
+                    earliest_left[id] = waits_directly.of(id).iter().map(|&w| earliest_left[w]).fold(left[id], u32::min);
+                }
+            }
+        }
+        Reachability { waits_directly, entered, left, earliest_left, in_cycle, seen: RefCell::default(), searches: Cell::new(0) }
     }
 
     /// Whether `waiter` waits for its sibling `waited`.
     pub fn waits_for(&self, waiter: usize, waited: usize) -> bool {
-        let p = self.position[waited];
-        let row = &self.row[waiter];
-        p / 64 < row.len() && self.bits[row.start + p / 64] & (1 << (p % 64)) != 0
+        if self.in_cycle[waiter] || self.in_cycle[waited] || self.ruled_out(waiter, waited) {
+            return false;
+        }
+        if self.walked_through(waiter, waited) {
+            return true;
+        }
+        let search = self.searches.get() + 1;
+        self.searches.set(search);
+        let mut seen = self.seen.borrow_mut();
+        seen.resize(self.left.len(), 0);
+        let mut pending = vec![waiter];
+        while let Some(id) = pending.pop() {
+            for &next in self.waits_directly.of(id) {
+                if next == waited || (!self.ruled_out(next, waited) && self.walked_through(next, waited)) {
+                    return true;
+                }
+                if seen[next] != search && !self.ruled_out(next, waited) {
+                    seen[next] = search;
+                    pending.push(next);
+                }
+            }
+        }
+        false
+    }
+
+    /// Labels that prove `waiter` does not wait for `waited`.
+    fn ruled_out(&self, waiter: usize, waited: usize) -> bool {
+        self.left[waited] >= self.left[waiter] || self.earliest_left[waited] < self.earliest_left[waiter]
+    }
+
+    /// Whether the walk reached `waited` from `waiter`; only meaningful when not ruled out.
+    fn walked_through(&self, waiter: usize, waited: usize) -> bool {
+        self.entered[waiter] < self.entered[waited]
     }
 }
 
 /// Edges between positions `0..len`, as one list with a start offset per position.
+#[derive(Default)]
 struct Adjacency {
     start: Vec<usize>,
     targets: Vec<usize>,

@@ -170,16 +170,16 @@ impl Action {
         let Value::Object(mut body) = value else {
             return Err(FlowError::shape(here_path.render(), "an action must be an object"));
         };
-        let kind = ActionKind::from_type(body.get("type").and_then(Value::as_str).unwrap_or_default());
+        let kind = ActionKind::from_type(member(&body, "type").and_then(Value::as_str).unwrap_or_default());
         let mut slots = Vec::new();
-        if body.get("actions").is_some_and(|v| !v.is_null()) || matches!(kind, ActionKind::If) {
+        if member(&body, "actions").is_some_and(|v| !v.is_null()) || matches!(kind, ActionKind::If) {
             slots.push(Slot::Actions);
         }
         if kind == ActionKind::If {
             slots.push(Slot::Else);
         }
         if kind == ActionKind::Switch {
-            if let Some(cases) = body.get("cases").and_then(Value::as_object) {
+            if let Some(cases) = member(&body, "cases").and_then(Value::as_object) {
                 slots.extend(cases.keys().map(|k| Slot::Case(k.clone())));
             }
             slots.push(Slot::Default);
@@ -331,9 +331,30 @@ fn take_at(body: &mut Map<String, Value>, path: &[&str]) -> Option<Value> {
     let (last, parents) = path.split_last()?;
     let mut here = body;
     for key in parents {
-        here = here.get_mut(*key)?.as_object_mut()?;
+        here = member_mut(here, key)?.as_object_mut()?;
     }
-    here.get_mut(*last).map(Value::take)
+    member_mut(here, last).map(Value::take)
+}
+
+/// The objects of a flow are small, and comparing a few keys (their lengths first) is quicker
+/// than hashing the key, which `Map::get` does with SipHash.
+const SCAN_UP_TO: usize = 8;
+
+/// `map[key]`, for the small objects of a flow.
+pub fn member<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() <= SCAN_UP_TO {
+        map.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get(key)
+    }
+}
+
+fn member_mut<'v>(map: &'v mut Map<String, Value>, key: &str) -> Option<&'v mut Value> {
+    if map.len() <= SCAN_UP_TO {
+        map.iter_mut().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get_mut(key)
+    }
 }
 
 /// Sets the value at `path`, creating parent objects where missing.

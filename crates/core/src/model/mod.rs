@@ -9,7 +9,7 @@ mod references;
 mod reshape;
 mod trigger;
 
-pub use action::{Action, ActionKind, Branch, Slot};
+pub use action::{member, Action, ActionKind, Branch, Slot};
 pub use flow::{DocumentShape, Flow};
 pub use parameters::Parameter;
 pub use references::ConnectionReference;

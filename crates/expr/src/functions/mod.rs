@@ -117,7 +117,12 @@ fn registry() -> &'static HashMap<String, &'static Function> {
 
 /// The function called `name`, compared case-insensitively.
 pub fn lookup(name: &str) -> Option<&'static Function> {
-    registry().get(&name.to_ascii_lowercase()).copied()
+    // Lowered on the stack: validation looks up every call of every expression.
+    let mut buffer = [0u8; 40];
+    let Some(lower) = buffer.get_mut(..name.len()) else { return registry().get(&name.to_ascii_lowercase()).copied() };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    registry().get(std::str::from_utf8(lower).ok()?).copied()
 }
 
 pub fn all_functions() -> Vec<&'static Function> {

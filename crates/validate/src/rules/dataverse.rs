@@ -1,12 +1,12 @@
 use std::borrow::Cow;
 
-use flowbench_core::model::TriggerKind;
+use flowbench_core::model::{member, TriggerKind};
 use flowbench_expr::{split_template, Segment};
 use serde_json::Value;
 
 use super::report;
 use crate::diagnostic::Diagnostic;
-use crate::index::{escape, member, FlowIndex};
+use crate::index::{escape, FlowIndex};
 use crate::ValidationContext;
 
 /// Parameters each Dataverse operation requires (`flow-format.md` §4.1).

@@ -9,10 +9,10 @@ const STATUSES: [&str; 4] = ["Succeeded", "Failed", "Skipped", "TimedOut"];
 
 pub fn check(index: &FlowIndex, _: &ValidationContext, out: &mut Vec<Diagnostic>) {
     for (id, node) in index.nodes.iter().enumerate() {
-        for entry in node.run_after() {
+        for (entry, sibling) in node.run_after().zip(index.run_after_targets(id)) {
             let target = entry.target;
             let here = || index.location(id, &format!("/runAfter/{}", escape(target)));
-            match index.sibling(id, target) {
+            match sibling {
                 Some(t) if t == id => report(out, "graph/cycle", here(), format!("`{}` runs after itself", node.name), None),
                 Some(t) if index.nodes[t].kind == ActionKind::Terminate => report(
                     out,
