@@ -4,10 +4,17 @@ import path from "node:path";
 import { TARGET_DIR, run, step } from "./lib.mjs";
 import { setup } from "./setup.mjs";
 
-setup();
+setup({ forTests: true });
 const started = Date.now();
 step("Rust benchmarks (criterion)");
 run("cargo", ["bench", "--workspace", "--no-fail-fast", "--bench", "*", "--", "--noplot"]);
+step("UI benchmarks (Playwright, Chromium, real backend)");
+let uiFailed = false;
+try {
+  run("npx", ["playwright", "test", "-c", "tests/browser/bench.config.ts"]);
+} catch {
+  uiFailed = true;
+}
 
 /** criterion leaves `<id>/new/{benchmark,estimates}.json` per benchmark. */
 function criterionResults(dir) {
@@ -45,6 +52,14 @@ for (const r of rows) {
   console.log(` ${r.name.padEnd(48)}  criterion  ${human(r.value).padStart(10)}  ${human(r.low)} – ${human(r.high)}${rate}`);
 }
 if (rows.length === 0) console.log(" (no benchmark results)");
+// Playwright benchmarks write `target/bench/ui.json`: name, milliseconds, target.
+const uiResults = path.join(TARGET_DIR, "bench", "ui.json");
+if (existsSync(uiResults) && statSync(uiResults).mtimeMs >= started) {
+  for (const r of JSON.parse(readFileSync(uiResults, "utf8"))) {
+    const verdict = r.ms <= r.target ? `target ≤${r.target} ms met` : `target ≤${r.target} ms MISSED`;
+    console.log(` ${r.name.padEnd(48)}  playwright ${human(r.ms * 1e6).padStart(10)}  ${verdict}; ${r.detail}`);
+  }
+} else if (uiFailed) console.log(" (the UI benchmarks failed: see above)");
 // Pairs measured against a floor (`<group>/flowbench/<input>` vs `<group>/serde_json/<input>`).
 for (const r of rows) {
   const m = /^(.*)\/flowbench\/(.*)$/.exec(r.name);

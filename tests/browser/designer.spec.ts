@@ -128,6 +128,7 @@ test("a test run as a persona who holds the privilege is all green, and as one w
   await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
   await expect(page.locator('[data-step="Add_a_contact"] [data-testid="run-status"]')).toHaveText("Succeeded · ran as sam");
   await expect(page.locator('[data-step="Say_who"] [data-testid="run-status"]')).toHaveText("Succeeded");
+  await expect(page.locator('[data-step="Add_a_contact"] [data-testid="run-duration"]')).toHaveText(/^\d+ ms$|^\d+\.\d s$/);
 
   await page.getByTestId("run-persona").selectOption("nora");
   await page.getByTestId("run").click();
@@ -312,4 +313,26 @@ test("a loop's passes page on its card, with next failed", async ({ page }) => {
   await loop.getByTestId("next-failed").click();
   await expect(loop.getByTestId("pager-position")).toHaveText("pass 2 of 3");
   await expect(inner).toContainText("Failed");
+});
+
+test("statuses stream onto the cards while a run goes, and a running run can be cancelled", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("spin.json")));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("spin");
+  await page.getByTestId("run-persona").selectOption("sam");
+  await page.getByTestId("run").click();
+
+  // The loop is still going: its card and the step inside it say so, before the run has ended.
+  await expect(page.locator('[data-step="Keep_listing"] [data-testid="run-status"]')).toHaveText("Running…");
+  await expect(page.locator('[data-step="List_contacts"] [data-testid="run-status"]')).toHaveText(/Running…|Succeeded · ran as sam/);
+  await expect(page.getByTestId("run-outcome")).toHaveCount(0);
+
+  await page.getByTestId("run-cancel").click();
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Cancelled");
+  await expect(page.locator('[data-step="Keep_listing"] [data-testid="run-status"]')).toHaveText("Cancelled");
+  await expect(page.locator('[data-step="After"] [data-testid="run-status"]')).toHaveText("Cancelled");
+  await expect(page.getByTestId("run-cancel")).toHaveCount(0);
+  await expect(page.getByTestId("run-history").locator("option").nth(1)).toContainText("sam · Cancelled");
 });

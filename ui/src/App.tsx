@@ -14,6 +14,7 @@ import type { Matrix } from "./bindings/Matrix";
 import type { StepOutline } from "./bindings/StepOutline";
 import type { RunRecord } from "./bindings/RunRecord";
 import { findStepRecord, loopPasses, resultsByStep } from "./runs";
+import { LiveStatusContext, LiveStatusStore } from "./canvas/liveStatus";
 import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
 import { EnvironmentsPanel } from "./environments/EnvironmentsPanel";
@@ -23,13 +24,20 @@ type State =
   | { status: "ready"; info: AppInfo; flow: FlowDocument; environment: EnvironmentInfo; recentFiles: string[] }
   | { status: "failed"; error: BackendError };
 
+/** The run on the canvas: one in progress (its statuses are in the live store) or a finished record. */
+type RunView = { running: boolean; runId: string | null; record: RunRecord | null };
+const IDLE_RUN: RunView = { running: false, runId: null, record: null };
+
 export function App({ backend }: { backend: Backend }) {
   const [state, setState] = useState<State>({ status: "loading" });
   const [focus, setFocus] = useState<{ step: string; request: number } | null>(null);
   const [openError, setOpenError] = useState<BackendError | null>(null);
-  const [run, setRun] = useState<{ running: boolean; record: RunRecord | null }>({ running: false, record: null });
+  const [run, setRun] = useState<RunView>(IDLE_RUN);
   const [passes, setPasses] = useState<ReadonlyMap<string, number>>(new Map());
   const runResults = useMemo(() => (run.record ? resultsByStep(run.record, passes) : null), [run.record, passes]);
+  const [live] = useState(() => new LiveStatusStore());
+  // The cards read run statuses from the store: a finished record's replace what streamed in.
+  useEffect(() => live.replace(runResults), [live, runResults]);
   const loops = useMemo(() => (run.record ? loopPasses(run.record) : null), [run.record]);
   const showPass = useCallback((loop: string, index: number) => setPasses((p) => new Map(p).set(loop, index)), []);
   useEffect(() => setPasses(new Map()), [run.record]);
@@ -113,7 +121,7 @@ export function App({ backend }: { backend: Backend }) {
         const settings = await backend.call("get_settings", {});
         setOpenError(null);
         setFocus(null);
-        setRun({ running: false, record: null });
+        setRun(IDLE_RUN);
         setCollapsed(new Set());
         setSelected(null);
         setHistory({ past: [], future: [] });
@@ -174,23 +182,40 @@ export function App({ backend }: { backend: Backend }) {
     setSaved(null);
     setHistory({ past: [...history.past, flow].slice(-100), future: [] });
     setState((s) => (s.status === "ready" ? { ...s, flow: edited } : s));
-    setRun({ running: false, record: null });
+    setRun(IDLE_RUN);
     setSelected(selectAfter);
   };
   const key = flow.path ?? flow.name;
   const startRun = async (persona: string, triggerBody: unknown, rerunFrom?: { runId: number; step: string }) => {
-    setRun({ running: true, record: null });
+    live.clear();
+    setRun({ ...IDLE_RUN, running: true });
     setComparison(null);
     try {
-      const record = await backend.call("run_flow", { flowJson: flow.source, persona, triggerBody, flowKey: key, rerunFrom });
-      setRun({ running: false, record });
-      const history = await backend.call("run_history", { flowKey: key });
-      setRunHistory(history);
-      setRunContext({ id: history[0]?.id ?? null, persona, triggerBody });
+      const { runId } = await backend.call("start_run", { flowJson: flow.source, persona, triggerBody, flowKey: key, rerunFrom });
+      setRun((r) => ({ ...r, runId }));
+      // Statuses stream in as the steps run: each poll returns what happened since the last one.
+      let after = 0;
+      for (;;) {
+        const progress = await backend.call("poll_run", { runId, after });
+        after = progress.next;
+        const { events, record } = progress;
+        live.apply(events);
+        if (record) {
+          setRun({ ...IDLE_RUN, record });
+          live.clear();
+          setRunHistory(await backend.call("run_history", { flowKey: key }));
+          setRunContext({ id: progress.storedId, persona, triggerBody });
+          return;
+        }
+      }
     } catch (error) {
-      setRun({ running: false, record: null });
+      setRun(IDLE_RUN);
+      live.clear();
       setOpenError(toBackendError(error));
     }
+  };
+  const cancelRun = () => {
+    if (run.runId) void backend.call("cancel_run", { runId: run.runId }).catch((error: unknown) => setOpenError(toBackendError(error)));
   };
   return (
     <div className="app">
@@ -279,7 +304,7 @@ export function App({ backend }: { backend: Backend }) {
         </span>
         <span className="toolbar__meta">{flow.outline.stepCount} steps</span>
       </header>
-      <RunBar key={`${environment.name}:${environment.personas.map((p) => p.name).join(",")}`} environment={environment} running={run.running} record={run.record} onRun={startRun}>
+      <RunBar key={`${environment.name}:${environment.personas.map((p) => p.name).join(",")}`} environment={environment} running={run.running} record={run.record} onRun={startRun} onCancel={cancelRun}>
         <RunHistory
           history={runHistory}
           onOpen={(id) =>
@@ -287,7 +312,7 @@ export function App({ backend }: { backend: Backend }) {
               .call("get_run", { id })
               .then((record) => {
                 setComparison(null);
-                setRun({ running: false, record });
+                setRun({ ...IDLE_RUN, record });
                 const summary = runHistory.find((r) => r.id === id);
                 setRunContext({ id, persona: summary?.persona ?? "admin", triggerBody: runContext?.triggerBody ?? {} });
               })
@@ -347,18 +372,19 @@ export function App({ backend }: { backend: Backend }) {
             {flow.source}
           </pre>
         ) : (
-          <FlowCanvas
-            outline={flow.outline}
-            problems={problems}
-            runResults={runResults}
-            collapsed={collapsed}
-            onToggle={toggle}
-            onSelect={setSelected}
-            loops={loops}
-            passes={passes}
-            onShowPass={showPass}
-            focus={focus}
-          />
+          <LiveStatusContext.Provider value={live}>
+            <FlowCanvas
+              outline={flow.outline}
+              problems={problems}
+              collapsed={collapsed}
+              onToggle={toggle}
+              onSelect={setSelected}
+              loops={loops}
+              passes={passes}
+              onShowPass={showPass}
+              focus={focus}
+            />
+          </LiveStatusContext.Provider>
         )}
         {selectedStep && view === "canvas" && (
           <StepPanel

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunRecord } from "./bindings/RunRecord";
 import type { StepRecord } from "./bindings/StepRecord";
-import { resultsByStep } from "./runs";
+import { applyProgress, formatDuration, resultsByStep } from "./runs";
 
 function step(name: string, status: StepRecord["status"], extra: Partial<StepRecord> = {}): StepRecord {
   return {
@@ -26,7 +26,7 @@ describe("resultsByStep", () => {
     } as unknown as RunRecord;
     const results = resultsByStep(record);
     expect(results.get("Inner")?.status).toBe("Succeeded");
-    expect(results.get("Create")).toEqual({ status: "Failed", user: null, error: "0x80040220: missing prvCreateContact" });
+    expect(results.get("Create")).toEqual({ status: "Failed", user: null, error: "0x80040220: missing prvCreateContact", durationMs: null });
   });
 });
 
@@ -73,5 +73,29 @@ describe("loop passes", () => {
     expect(resultsByStep(record, new Map([["Loop", 2]])).get("Parse")?.status).toBe("Succeeded");
     expect(resultsByStep(record, new Map([["Loop", 1]])).get("Parse")?.status).toBe("Failed");
     expect(resultsByStep(record).get("Parse")?.status).toBe("Failed");
+  });
+});
+
+describe("applyProgress", () => {
+  it("shows a step running, then how it ended and how long it took, keeping untouched entries", () => {
+    const first = applyProgress(new Map(), [{ step: "Create", iteration: null, progress: { state: "running" } }]);
+    expect(first.get("Create")).toEqual({ status: "Running", user: null, error: null, durationMs: null });
+    const untouched = { status: "Succeeded" as const, user: null, error: null, durationMs: 1 };
+    const before = new Map(first).set("Other", untouched);
+    const after = applyProgress(before, [
+      { step: "Create", iteration: null, progress: { state: "ended", status: "Failed", durationMs: 12, ranAs: "nora", error: "0x80040220: missing prvCreateContact" } },
+    ]);
+    expect(after.get("Create")).toEqual({ status: "Failed", user: "nora", error: "0x80040220: missing prvCreateContact", durationMs: 12 });
+    expect(after.get("Other")).toBe(untouched);
+    // A later pass of a loop does not hide the failure of an earlier one.
+    const later = applyProgress(after, [
+      { step: "Create", iteration: 1, progress: { state: "running" } },
+      { step: "Create", iteration: 1, progress: { state: "ended", status: "Succeeded", durationMs: 3, ranAs: "nora", error: null } },
+    ]);
+    expect(later.get("Create")?.status).toBe("Failed");
+  });
+
+  it("formats durations for people", () => {
+    expect([formatDuration(4), formatDuration(1234), formatDuration(125_000)]).toEqual(["4 ms", "1.2 s", "2 min 5 s"]);
   });
 });

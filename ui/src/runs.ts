@@ -1,11 +1,50 @@
+import type { ProgressEvent } from "./bindings/ProgressEvent";
 import type { RunRecord } from "./bindings/RunRecord";
 import type { StepRecord } from "./bindings/StepRecord";
 
-/** What a card shows after a run: the step's last status, who it ran as, and its error. */
+/** What a card shows during and after a run: the step's status, who it ran as, its error, and how long it took. */
 export interface StepRunResult {
-  status: StepRecord["status"];
+  status: StepRecord["status"] | "Running";
   user: string | null;
   error: string | null;
+  durationMs: number | null;
+}
+
+/** Whether two results show the same on a card. */
+export function sameResult(a: StepRunResult | undefined, b: StepRunResult | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.status === b.status && a.user === b.user && a.error === b.error && a.durationMs === b.durationMs);
+}
+
+/**
+ * Applies streamed progress to the live results. Entries that did not change keep their identity,
+ * so the canvas re-renders only the cards whose status moved.
+ */
+export function applyProgress(live: ReadonlyMap<string, StepRunResult>, events: ProgressEvent[]): Map<string, StepRunResult> {
+  const next = new Map(live);
+  for (const event of events) {
+    const previous = next.get(event.step);
+    if (event.progress.state === "running") {
+      // A later pass of a loop starts: a failure seen in an earlier pass stays visible.
+      if (previous?.status !== "Failed") next.set(event.step, { status: "Running", user: previous?.user ?? null, error: null, durationMs: null });
+    } else if (!(previous?.status === "Failed" && event.progress.status !== "Failed")) {
+      const { status, ranAs, error, durationMs } = event.progress;
+      next.set(event.step, { status, user: ranAs, error, durationMs });
+    }
+  }
+  return next;
+}
+
+function duration(step: StepRecord): number | null {
+  if (!step.startTime || !step.endTime) return null;
+  const ms = Date.parse(step.endTime) - Date.parse(step.startTime);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** "3 ms", "1.2 s", "2 min 5 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 /**
@@ -23,6 +62,7 @@ export function resultsByStep(record: RunRecord, passes: ReadonlyMap<string, num
           status: step.status,
           user: step.identity?.user ?? null,
           error: step.error ? `${step.error.code}: ${step.error.message}` : null,
+          durationMs: duration(step),
         });
       }
       visit(step.steps);

@@ -5,6 +5,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::embedded_sandbox::EmbeddedSandbox;
+use crate::live_runs::LiveRuns;
 use crate::sign_ins::SignIns;
 use crate::{ApiError, Host};
 
@@ -26,12 +27,19 @@ pub struct Context {
     pub sandbox: Option<Arc<EmbeddedSandbox>>,
     /// The environment book and the sign-ins waiting for the browser.
     pub sign_ins: Arc<SignIns>,
+    /// Runs in progress that the designer watches.
+    pub live_runs: Arc<LiveRuns>,
 }
 
 impl Context {
     /// A context on the user's environment book (shared with the `flowbench` CLI).
     pub fn new(host: Arc<dyn Host>) -> Self {
-        Context { host, sandbox: None, sign_ins: Arc::new(SignIns::new(flowbench_dataverse::EnvironmentBook::default_path())) }
+        Context {
+            host,
+            sandbox: None,
+            sign_ins: Arc::new(SignIns::new(flowbench_dataverse::EnvironmentBook::default_path())),
+            live_runs: Arc::default(),
+        }
     }
 
     pub fn with_sandbox(mut self, sandbox: EmbeddedSandbox) -> Self {

@@ -10,6 +10,7 @@ pub mod environment_metadata;
 pub mod environment_run;
 pub mod error;
 pub mod host;
+pub mod live_runs;
 pub mod registry;
 pub mod run_store;
 pub mod sandbox_run;

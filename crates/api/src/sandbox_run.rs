@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use flowbench_core::Flow;
-use flowbench_engine::{run_flow, Identities, Identity, Mock, RunOptions, RunRecord};
+use flowbench_engine::{run_flow, Cancellation, Identities, Identity, Mock, ProgressSink, RunOptions, RunRecord};
 use flowbench_sandbox::Sandbox;
 
 /// The invoker is `persona`; every connection reference's connection belongs to `owner`.
@@ -25,6 +25,14 @@ pub fn identities(sandbox: &Sandbox, flow: &Flow, persona: &str, owner: &str) ->
 
 /// Runs `flow` in the sandbox served at `url` (`http://127.0.0.1:<port>`). `reuse` answers the
 /// named steps with an earlier run's status and outputs instead of running them.
+/// Who watches a run: told of each step as it goes, able to cancel it.
+#[derive(Clone, Debug, Default)]
+pub struct Watch {
+    pub progress: Option<ProgressSink>,
+    pub cancellation: Cancellation,
+}
+
+#[allow(clippy::too_many_arguments)]
 pub async fn run_in_sandbox(
     sandbox: &Sandbox,
     url: &str,
@@ -33,9 +41,17 @@ pub async fn run_in_sandbox(
     owner: &str,
     trigger_body: serde_json::Value,
     reuse: BTreeMap<String, Mock>,
+    watch: Watch,
 ) -> Result<RunRecord, String> {
     let identities = identities(sandbox, flow, persona, owner)?;
-    let options = RunOptions { environment_url: Some(url.to_string()), identities, mocks: reuse, ..RunOptions::default() };
+    let options = RunOptions {
+        environment_url: Some(url.to_string()),
+        identities,
+        mocks: reuse,
+        progress: watch.progress,
+        cancellation: watch.cancellation,
+        ..RunOptions::default()
+    };
     Ok(run_flow(flow, serde_json::json!({ "headers": {}, "body": trigger_body }), options).await)
 }
 

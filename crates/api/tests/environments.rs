@@ -1,38 +1,11 @@
 //! The environment commands over `dispatch`, as the designer calls them: the environment list,
 //! choosing one, the tables the pickers read, and what a run says when nobody is signed in.
 
-use std::sync::{Arc, Mutex};
+mod common;
 
-use flowbench_api::embedded_sandbox;
-use flowbench_api::sign_ins::SignIns;
-use flowbench_api::{dispatch, ApiError, Context, ErrorCode, Host, HostKind, Settings};
+use common::context;
+use flowbench_api::{dispatch, ErrorCode};
 use serde_json::json;
-
-#[derive(Default)]
-struct MemoryHost(Mutex<Settings>);
-
-impl Host for MemoryHost {
-    fn kind(&self) -> HostKind {
-        HostKind::Desktop
-    }
-    fn load_settings(&self) -> Result<Settings, ApiError> {
-        Ok(self.0.lock().unwrap().clone())
-    }
-    fn save_settings(&self, settings: &Settings) -> Result<(), ApiError> {
-        *self.0.lock().unwrap() = settings.clone();
-        Ok(())
-    }
-}
-
-async fn context(dir: &std::path::Path) -> Context {
-    let (sandbox, serving) = embedded_sandbox::start(&dir.join("sandbox")).expect("the sandbox starts");
-    tokio::spawn(serving);
-    Context {
-        host: Arc::new(MemoryHost::default()),
-        sandbox: Some(Arc::new(sandbox)),
-        sign_ins: Arc::new(SignIns::new(dir.join("environments.json"))),
-    }
-}
 
 #[tokio::test]
 async fn the_sandbox_tables_are_read_for_the_pickers() {

@@ -86,7 +86,7 @@ fn run_in_embedded_sandbox(args: &RunArgs, flow: &Flow, body: serde_json::Value)
         let (address, serving) =
             sandbox.serve(SocketAddr::from(([127, 0, 0, 1], 0))).map_err(|e| CliError::new("sandbox", e.to_string()))?;
         let server = tokio::spawn(serving);
-        let record = run_in_sandbox(&sandbox, &format!("http://{address}"), flow, persona, owner, body, Default::default())
+        let record = run_in_sandbox(&sandbox, &format!("http://{address}"), flow, persona, owner, body, Default::default(), Default::default())
             .await
             .map_err(|e| CliError::new("sandbox", e));
         server.abort();

@@ -89,8 +89,13 @@ impl<'f> Runner<'f> {
         }
         let body = branch_actions(action, &Slot::Actions);
         let mut iterations = Vec::with_capacity(items.len());
+        let outer_pass = self.pass;
         for (index, item) in items.iter().enumerate() {
+            if self.options.cancellation.is_cancelled() {
+                break;
+            }
             self.state.push_loop(name, item.clone(), index as i64);
+            self.pass = Some(index as u64);
             let (steps, status) = self.run_scope(body, depth).await;
             self.state.pop_loop();
             self.state.remember_result(name, &steps);
@@ -99,6 +104,7 @@ impl<'f> Runner<'f> {
                 break;
             }
         }
+        self.pass = outer_pass;
         let status = worst(iterations.iter().map(|i| i.status));
         let inputs = json!({ "foreach": items.len(), "concurrency": action.concurrency().unwrap_or(1) });
         ContainerResult { outcome: aggregated(status, Some(inputs)), steps: Vec::new(), iterations }
@@ -121,8 +127,14 @@ impl<'f> Runner<'f> {
         let body = branch_actions(action, &Slot::Actions);
         let mut iterations = Vec::new();
         let mut outcome_error = None;
+        let outer_pass = self.pass;
         for index in 0..passes {
+            if self.options.cancellation.is_cancelled() {
+                break;
+            }
+            self.pass = Some(index as u64);
             let (steps, status) = self.run_scope(body, depth).await;
+            self.pass = outer_pass;
             self.state.remember_result(name, &steps);
             iterations.push(IterationRecord { index: index as u64, status, steps });
             if status != StepStatus::Succeeded || self.state.terminated.is_some() {

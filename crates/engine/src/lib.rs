@@ -15,6 +15,7 @@ mod dataverse;
 mod evaluate;
 mod identity;
 mod options;
+mod progress;
 mod outcome;
 mod record;
 mod runner;
@@ -28,6 +29,7 @@ use flowbench_core::Flow;
 use serde_json::Value;
 
 pub use options::{Identities, Identity, Limits, Mock, RunOptions};
+pub use progress::{Cancellation, ProgressEvent, ProgressSink, StepProgress};
 pub use record::{IdentitySource, IdentityUsed, IterationRecord, RunRecord, RunStatus, StepError, StepRecord, StepStatus};
 
 use record::now_rfc3339;
@@ -55,9 +57,12 @@ pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) 
             state.scope.parameters.insert(parameter.name, value);
         }
     }
-    let mut runner = Runner { flow, options: &options, client, state, steps_started: 0 };
+    let mut runner = Runner { flow, options: &options, client, state, steps_started: 0, pass: None };
     let (steps, status) = runner.run_scope(&flow.actions, 0).await;
     let (status, error) = match runner.state.terminated.take() {
+        _ if options.cancellation.is_cancelled() => {
+            (RunStatus::Cancelled, Some(StepError::new("Cancelled", "The run was cancelled.")))
+        }
         Some((run_status, run_error)) => (run_status, run_error),
         None => match status {
             StepStatus::Failed => (RunStatus::Failed, first_failure(&steps)),

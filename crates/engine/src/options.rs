@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::progress::{Cancellation, ProgressSink};
 use crate::record::StepStatus;
 
 /// A user the engine can call Dataverse as.
@@ -67,4 +68,7 @@ pub struct RunOptions {
     /// By action name.
     pub mocks: BTreeMap<String, Mock>,
     pub limits: Limits,
+    /// Told of each step as it starts and ends.
+    pub progress: Option<ProgressSink>,
+    pub cancellation: Cancellation,
 }

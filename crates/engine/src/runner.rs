@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::evaluate::evaluate_inputs;
 use crate::identity::choose_identity;
 use crate::options::RunOptions;
+use crate::progress::{ProgressEvent, StepProgress};
 use crate::outcome::{invalid_template, Outcome};
 use crate::record::{now_rfc3339, IdentitySource, IdentityUsed, IterationRecord, RunStatus, StepError, StepRecord, StepStatus};
 use crate::state::RunState;
@@ -27,6 +28,8 @@ pub(crate) struct Runner<'f> {
     pub state: RunState,
     /// Steps started so far, against `limits.max_steps`.
     pub steps_started: usize,
+    /// The pass of the innermost loop running, for progress events.
+    pub pass: Option<u64>,
 }
 
 /// A container's result: its own outcome plus its inner steps or iterations.
@@ -44,12 +47,14 @@ impl<'f> Runner<'f> {
             let mut ended: HashMap<String, StepStatus> = HashMap::with_capacity(actions.len());
             let mut records = Vec::with_capacity(actions.len());
             for action in run_order(actions) {
-                let record = if self.state.terminated.is_some() {
+                let record = if self.options.cancellation.is_cancelled() {
+                    not_started(action)
+                } else if self.state.terminated.is_some() {
                     let reason = format!("The execution of template action '{}' is skipped: the run was terminated.", action.name);
                     skipped(action, "Terminated", &reason)
                 } else {
                     match run_after_satisfied(action, &ended) {
-                        Ok(()) => self.run_action(action, depth).await,
+                        Ok(()) => self.run_watched(action, depth).await,
                         Err(reason) => skipped(action, "ActionConditionFailed", &reason),
                     }
                 };
@@ -72,9 +77,33 @@ impl<'f> Runner<'f> {
         }
     }
 
+    /// Runs an action, telling the run's watcher when it starts and how it ended.
+    async fn run_watched(&mut self, action: &'f Action, depth: usize) -> StepRecord {
+        let Some(progress) = self.options.progress.clone() else { return self.run_action(action, depth).await };
+        let pass = self.pass;
+        progress.send(ProgressEvent { step: action.name.clone(), iteration: pass, progress: StepProgress::Running });
+        let record = self.run_action(action, depth).await;
+        progress.send(ProgressEvent {
+            step: action.name.clone(),
+            iteration: pass,
+            progress: StepProgress::Ended {
+                status: record.status,
+                duration_ms: duration_ms(&record),
+                ran_as: record.identity.as_ref().map(|i| i.user.clone()),
+                error: record.error.as_ref().map(|e| format!("{}: {}", e.code, e.message)),
+            },
+        });
+        record
+    }
+
     async fn run_action(&mut self, action: &'f Action, depth: usize) -> StepRecord {
         let start_time = now_rfc3339();
         self.steps_started += 1;
+        // Long runs of steps that never wait (loops of Compose) still let the watcher poll and
+        // cancel, even on a single-threaded runtime.
+        if self.steps_started % 64 == 0 {
+            tokio::task::yield_now().await;
+        }
         if self.steps_started > self.options.limits.max_steps {
             let message = format!(
                 "'{}' would be step {} of the run; the engine's limit is {} steps per run, so the run ends here",
@@ -108,7 +137,13 @@ impl<'f> Runner<'f> {
                     );
                     simple(Outcome::failed(None, StepError::new("ActionNestingLimitExceeded", message)))
                 } else {
-                    self.run_container(action, depth + 1).await
+                    let mut result = self.run_container(action, depth + 1).await;
+                    // A container the cancel interrupted ends Cancelled, whatever its finished passes said.
+                    if self.options.cancellation.is_cancelled() && result.outcome.status != StepStatus::Failed {
+                        result.outcome.status = StepStatus::Cancelled;
+                        result.outcome.code = Some("Cancelled".into());
+                    }
+                    result
                 }
             }
             ActionKind::Terminate => simple(self.terminate(action, &raw_inputs)),
@@ -128,7 +163,8 @@ impl<'f> Runner<'f> {
             ActionKind::ParseJson => simple(data_operations::parse_json(&self.state, name, &raw_inputs)),
             ActionKind::Query => simple(data_operations::query(&mut self.state, name, &raw_inputs, self.options.limits.max_iterations)),
             ActionKind::Select => simple(data_operations::select(&mut self.state, name, &raw_inputs, self.options.limits.max_iterations)),
-            _ if action.is_dataverse() => simple(self.run_dataverse(action, &raw_inputs).await),
+            // Boxed: its request future is large, and every nesting level would carry it.
+            _ if action.is_dataverse() => simple(Box::pin(self.run_dataverse(action, &raw_inputs)).await),
             _ => simple(Outcome::failed(None, not_implemented(action))),
         };
         finish(action, start_time, result)
@@ -157,7 +193,19 @@ impl<'f> Runner<'f> {
         if let (Some(Value::Object(record)), Some(request)) = (inputs.as_mut(), dataverse::request_summary(environment_url, operation, &parameters)) {
             record.insert("request".into(), request);
         }
-        match dataverse::run_operation(client, environment_url, operation, &parameters, &identity).await {
+        let call = dataverse::run_operation(client, environment_url, operation, &parameters, &identity);
+        // A cancelled run abandons the request in flight (the runtime does the same).
+        let result = tokio::select! {
+            result = call => result,
+            _ = self.options.cancellation.cancelled() => {
+                let error = StepError::new("Cancelled", format!("'{name}' was cancelled while it waited for Dataverse"));
+                let mut outcome = Outcome::failed(inputs, error).with_identity(used);
+                outcome.status = StepStatus::Cancelled;
+                outcome.code = Some("Cancelled".into());
+                return outcome;
+            }
+        };
+        match result {
             Ok(outputs) => Outcome::succeeded(inputs, Some(outputs)).with_identity(used),
             Err((error, outputs)) => {
                 let mut outcome = Outcome::failed(inputs, error).with_identity(used);
@@ -202,6 +250,23 @@ fn finish(action: &Action, start_time: String, result: ContainerResult) -> StepR
         steps,
         iterations,
     }
+}
+
+/// The step's duration as its record's timestamps give it, in whole milliseconds of each (as a
+/// reader of the stored record computes it), so live and stored durations agree.
+fn duration_ms(record: &StepRecord) -> u64 {
+    let millis = |t: &Option<String>| t.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.timestamp_millis());
+    match (millis(&record.start_time), millis(&record.end_time)) {
+        (Some(start), Some(end)) => end.saturating_sub(start).max(0) as u64,
+        _ => 0,
+    }
+}
+
+/// A step the run never started because it was cancelled first.
+fn not_started(action: &Action) -> StepRecord {
+    let mut record = skipped(action, "Cancelled", &format!("'{}' did not start: the run was cancelled.", action.name));
+    record.status = StepStatus::Cancelled;
+    record
 }
 
 /// A step that did not run, with its inner steps (they did not run either).

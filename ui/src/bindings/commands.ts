@@ -21,10 +21,14 @@ import type { GetRunRequest } from "./GetRunRequest";
 import type { Matrix } from "./Matrix";
 import type { NoArgs } from "./NoArgs";
 import type { OpenFlowFileRequest } from "./OpenFlowFileRequest";
+import type { PollRunRequest } from "./PollRunRequest";
 import type { PreflightRequest } from "./PreflightRequest";
 import type { RunFlowRequest } from "./RunFlowRequest";
 import type { RunHistoryRequest } from "./RunHistoryRequest";
+import type { RunIdRequest } from "./RunIdRequest";
+import type { RunProgress } from "./RunProgress";
 import type { RunRecord } from "./RunRecord";
+import type { RunStarted } from "./RunStarted";
 import type { RunSummary } from "./RunSummary";
 import type { SaveFlowRequest } from "./SaveFlowRequest";
 import type { Settings } from "./Settings";
@@ -62,6 +66,9 @@ export type Commands = {
   cancel_sign_in: { request: SignInIdRequest; response: boolean };
   sign_out: { request: SignOutRequest; response: EnvironmentList };
   environment_tables: { request: EnvironmentTablesRequest; response: EnvironmentTables };
+  start_run: { request: RunFlowRequest; response: RunStarted };
+  poll_run: { request: PollRunRequest; response: RunProgress };
+  cancel_run: { request: RunIdRequest; response: boolean };
 };
 
 export type CommandName = keyof Commands;
@@ -92,6 +99,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "cancel_sign_in",
   "sign_out",
   "environment_tables",
+  "start_run",
+  "poll_run",
+  "cancel_run",
 ];
 
 export type { ApiError };

@@ -1,18 +1,19 @@
 import { Background, Controls, type Edge, MiniMap, type Node, ReactFlow, useReactFlow } from "@xyflow/react";
-import { useEffect, useMemo } from "react";
+import { memo, useEffect, useMemo, useRef } from "react";
 import type { FlowOutline } from "../bindings/FlowOutline";
 import type { StepProblems } from "../problems";
-import type { StepRunResult } from "../runs";
 import { CARD, LABEL, layoutFlow } from "./layout";
-import { BranchLabel, StepCard } from "./StepCard";
+import { BranchLabel, StepCard, type StepNodeData } from "./StepCard";
 
 const nodeTypes = { step: StepCard, branch: BranchLabel };
 
-/** The canvas is derived from the outline; it holds no state of its own. */
-export function FlowCanvas({
+/**
+ * The canvas is derived from the outline; it holds no state of its own. Memoised: the app's other
+ * state (the run bar, a run's progress) must not re-render 500 nodes and their minimap.
+ */
+export const FlowCanvas = memo(function FlowCanvas({
   outline,
   problems,
-  runResults,
   collapsed,
   onToggle,
   onSelect,
@@ -23,7 +24,6 @@ export function FlowCanvas({
 }: {
   outline: FlowOutline;
   problems: Map<string, StepProblems>;
-  runResults: Map<string, StepRunResult> | null;
   collapsed: ReadonlySet<string>;
   onToggle: (step: string) => void;
   onSelect: (step: string | null) => void;
@@ -42,27 +42,39 @@ export function FlowCanvas({
     const index = passes.get(name) ?? loop.failed[0] ?? loop.count - 1;
     return { index, count: loop.count, failed: loop.failed, show: (i: number) => onShowPass(name, i) };
   };
-  const { nodes, edges } = useMemo(() => {
-    const layout = layoutFlow(outline, collapsed);
-    const nodes: Node[] = layout.nodes.map((n) =>
-      n.kind === "step"
-        ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, data: {
-              step: n.step,
-              isTrigger: n.isTrigger,
-              problems: problems.get(n.step.name),
-              run: runResults?.get(n.step.name),
-              focused: focus?.step === n.step.name,
-              collapsed: collapsed.has(n.step.name),
-              hiddenSteps: hidden.get(n.step.name),
-              onToggle: hidden.has(n.step.name) ? onToggle : undefined,
-              pager: pagerFor(n.step.name),
-            },
-          }
-        : { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } },
-    );
-    const edges: Edge[] = layout.edges.map((e) => ({ ...e, type: "smoothstep" }));
-    return { nodes, edges };
-  }, [outline, problems, runResults, collapsed, onToggle, focus, hidden, loops, passes, onShowPass]);
+  // The layout moves only with the outline or a collapse; run statuses never re-lay the canvas.
+  const layout = useMemo(() => layoutFlow(outline, collapsed), [outline, collapsed]);
+  const edges = useMemo(() => layout.edges.map((e): Edge => ({ ...e, type: "smoothstep" })), [layout]);
+  // A card whose data did not change keeps its node object, so React Flow re-renders only the
+  // cards a streamed status touched (a 500-step run stays smooth).
+  const previous = useRef(new Map<string, Node>());
+  const nodes = useMemo(() => {
+    const kept = new Map<string, Node>();
+    const list = layout.nodes.map((n): Node => {
+      const old = previous.current.get(n.id);
+      const node: Node =
+        n.kind === "step"
+          ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, data: {
+                step: n.step,
+                isTrigger: n.isTrigger,
+                problems: problems.get(n.step.name),
+                focused: focus?.step === n.step.name,
+                collapsed: collapsed.has(n.step.name),
+                hiddenSteps: hidden.get(n.step.name),
+                onToggle: hidden.has(n.step.name) ? onToggle : undefined,
+                pager: pagerFor(n.step.name),
+              } satisfies StepNodeData,
+            }
+          : { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } };
+      const same = old !== undefined && old.position.x === node.position.x && old.position.y === node.position.y && sameData(old.data, node.data);
+      kept.set(n.id, same ? old : node);
+      return same ? old : node;
+    });
+    previous.current = kept;
+    return list;
+    // pagerFor reads loops, passes and onShowPass, listed here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [layout, problems, collapsed, onToggle, focus, hidden, loops, passes, onShowPass]);
 
   return (
     <ReactFlow
@@ -76,6 +88,7 @@ export function FlowCanvas({
       onPaneClick={() => onSelect(null)}
       nodesConnectable={false}
       panOnScroll
+      onlyRenderVisibleElements
       fitView
       fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
       minZoom={0.1}
@@ -87,6 +100,17 @@ export function FlowCanvas({
       <FocusStep focus={focus} nodes={nodes} />
     </ReactFlow>
   );
+});
+
+/** Shallow equality of card data; a pager is the same when it shows the same pass of the same passes. */
+function sameData(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(b);
+  if (keys.length !== Object.keys(a).length) return false;
+  return keys.every((k) => {
+    if (k !== "pager") return a[k] === b[k];
+    const [p, q] = [a[k] as StepNodeData["pager"], b[k] as StepNodeData["pager"]];
+    return p === q || (p !== undefined && q !== undefined && p.index === q.index && p.count === q.count && p.failed === q.failed);
+  });
 }
 
 function containerSizes(steps: FlowOutline["steps"], into = new Map<string, number>()): Map<string, number> {

@@ -8,12 +8,15 @@ export function RunBar({
   running,
   record,
   onRun,
+  onCancel,
   children,
 }: {
   environment: EnvironmentInfo;
   running: boolean;
   record: RunRecord | null;
   onRun: (persona: string, triggerBody: unknown) => void;
+  /** Stops the run in progress. */
+  onCancel: () => void;
   /** History and comparison controls. */
   children?: ReactNode;
 }) {
@@ -55,13 +58,18 @@ export function RunBar({
       >
         {running ? "Running…" : "Run"}
       </button>
+      {running && (
+        <button type="button" className="toolbar__button" data-testid="run-cancel" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
       {bodyError && <span className="runbar__error">{bodyError}</span>}
       {children}
       {record && (
         <span className={`runbar__outcome is-${record.status.toLowerCase()}`} data-testid="run-outcome">
           Run {record.status}
           {failed > 0 ? ` · ${failed} failed` : ""}
-          {record.error ? ` · ${record.error.code}` : ""}
+          {record.error && record.status !== "Cancelled" ? ` · ${record.error.code}` : ""}
         </span>
       )}
     </div>

@@ -2,7 +2,8 @@ import { Handle, type NodeProps, Position } from "@xyflow/react";
 import type { StepKind } from "../bindings/StepKind";
 import type { StepOutline } from "../bindings/StepOutline";
 import type { StepProblems } from "../problems";
-import type { StepRunResult } from "../runs";
+import { formatDuration } from "../runs";
+import { useLiveStatus } from "./liveStatus";
 import { runsAsLabel } from "./runsAs";
 
 const KIND_LABEL: Record<StepKind, string> = {
@@ -26,7 +27,6 @@ export type StepNodeData = {
   step: StepOutline;
   isTrigger: boolean;
   problems?: StepProblems;
-  run?: StepRunResult;
   focused?: boolean;
   /** Containers only: whether their branches are hidden, and how to toggle that. */
   collapsed?: boolean;
@@ -42,7 +42,7 @@ export function displayName(name: string): string {
 }
 
 export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
-  const { step, isTrigger, problems, run, focused, collapsed, hiddenSteps, onToggle, pager } = data;
+  const { step, isTrigger, problems, focused, collapsed, hiddenSteps, onToggle, pager } = data;
   const identity = step.runsAs ? runsAsLabel(step.runsAs) : null;
   const detail = [step.operationId, step.table].filter(Boolean).join(" · ");
   return (
@@ -92,16 +92,33 @@ export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
           {identity.text}
         </div>
       )}
-      {run && (
-        <div className={`step-card__run is-${run.status.toLowerCase()}`} data-testid="run-status" title={run.error ?? undefined}>
-          {run.status}
-          {run.user ? ` · ran as ${run.user}` : ""}
-          {run.error && run.status === "Failed" && <div className="step-card__run-error">{run.error}</div>}
-        </div>
-      )}
+      <RunStatus step={step.name} />
       {pager && <Pager {...pager} />}
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
+  );
+}
+
+/**
+ * What the run shows of this step, live or finished (see liveStatus.ts). Its own component, so a
+ * streamed status re-renders these few lines and not the card.
+ */
+function RunStatus({ step }: { step: string }) {
+  const run = useLiveStatus(step);
+  if (!run) return null;
+  return (
+    <>
+      <div className={`step-card__run is-${run.status.toLowerCase()}`} data-testid="run-status" title={run.error ?? undefined}>
+        {run.status === "Running" ? "Running…" : run.status}
+        {run.user ? ` · ran as ${run.user}` : ""}
+        {run.error && run.status === "Failed" && <div className="step-card__run-error">{run.error}</div>}
+      </div>
+      {run.durationMs !== null && (
+        <div className="step-card__duration" data-testid="run-duration">
+          {formatDuration(run.durationMs)}
+        </div>
+      )}
+    </>
   );
 }
 

@@ -1,13 +1,13 @@
 use flowbench_core::Flow;
 use flowbench_dataverse::{Secrets, SANDBOX};
-use flowbench_engine::{run_flow, RunOptions, RunRecord};
+use flowbench_engine::{run_flow, ProgressEvent, RunOptions, RunRecord};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::commands::environments::current_name;
 use crate::environment_run::{environment_identities, RunAs};
 use crate::run_store::RunSummary;
-use crate::sandbox_run::{reuse_before, run_in_sandbox};
+use crate::sandbox_run::{reuse_before, run_in_sandbox, Watch};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
@@ -36,8 +36,8 @@ pub struct RerunFrom {
     pub step: String,
 }
 
-/// A test run in the environment in use: the embedded sandbox (connection references run as the
-/// `svc` persona), or a signed-in environment.
+/// A test run in the environment in use, to its end: the embedded sandbox (connection references
+/// run as the `svc` persona), or a signed-in environment. The designer uses `start_run` instead.
 pub struct RunFlow;
 
 impl Command for RunFlow {
@@ -46,37 +46,47 @@ impl Command for RunFlow {
     type Response = RunRecord;
 
     async fn run(ctx: &Context, request: RunFlowRequest) -> Result<RunRecord, ApiError> {
-        let flow = Flow::parse(&request.flow_json)?;
-        let environment = current_name(ctx)?;
-        if !environment.eq_ignore_ascii_case(SANDBOX) {
-            return run_in_environment(ctx, &environment, &flow, request).await;
-        }
-        let sandbox = ctx
-            .sandbox
-            .as_ref()
-            .ok_or_else(|| ApiError::new(ErrorCode::Environment, "the embedded sandbox is not running, so there is nowhere to run"))?;
-        let reuse = match &request.rerun_from {
-            None => Default::default(),
-            Some(from) => {
-                let earlier = sandbox
-                    .runs
-                    .get(from.run_id)
-                    .map_err(|e| ApiError::new(ErrorCode::Internal, e))?
-                    .ok_or_else(|| ApiError::new(ErrorCode::InvalidArguments, format!("there is no run {}", from.run_id)))?;
-                reuse_before(&flow, &from.step, &earlier).map_err(|e| ApiError::new(ErrorCode::InvalidArguments, e))?
-            }
-        };
-        let record = run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, &request.persona, "svc", request.trigger_body, reuse)
-            .await
-            .map_err(|e| ApiError::new(ErrorCode::Environment, e))?;
-        sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
-        Ok(record)
+        Ok(execute_run(ctx, request, Watch::default()).await?.record)
     }
+}
+
+/// A finished run and its id in the run history (none when there is no history to keep it in).
+pub(crate) struct FinishedRun {
+    pub record: RunRecord,
+    pub stored_id: Option<i64>,
+}
+
+pub(crate) async fn execute_run(ctx: &Context, request: RunFlowRequest, watch: Watch) -> Result<FinishedRun, ApiError> {
+    let flow = Flow::parse(&request.flow_json)?;
+    let environment = current_name(ctx)?;
+    if !environment.eq_ignore_ascii_case(SANDBOX) {
+        return run_in_environment(ctx, &environment, &flow, request, watch).await;
+    }
+    let sandbox = ctx
+        .sandbox
+        .as_ref()
+        .ok_or_else(|| ApiError::new(ErrorCode::Environment, "the embedded sandbox is not running, so there is nowhere to run"))?;
+    let reuse = match &request.rerun_from {
+        None => Default::default(),
+        Some(from) => {
+            let earlier = sandbox
+                .runs
+                .get(from.run_id)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, e))?
+                .ok_or_else(|| ApiError::new(ErrorCode::InvalidArguments, format!("there is no run {}", from.run_id)))?;
+            reuse_before(&flow, &from.step, &earlier).map_err(|e| ApiError::new(ErrorCode::InvalidArguments, e))?
+        }
+    };
+    let record = run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, &request.persona, "svc", request.trigger_body, reuse, watch)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Environment, e))?;
+    let stored_id = sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
+    Ok(FinishedRun { record, stored_id: Some(stored_id) })
 }
 
 /// A run against a signed-in environment: `persona` names the invoker (a signed-in account, or
 /// any user reached by impersonation); connection references run as their bound accounts.
-async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: RunFlowRequest) -> Result<RunRecord, ApiError> {
+async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: RunFlowRequest, watch: Watch) -> Result<FinishedRun, ApiError> {
     if request.rerun_from.is_some() {
         return Err(ApiError::new(ErrorCode::InvalidArguments, "re-running from a step is for the embedded sandbox only"));
     }
@@ -86,12 +96,21 @@ async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: Run
     let secrets = Secrets::system()?;
     let run_as = RunAs { invoker: Some(request.persona.as_str()).filter(|p| !p.is_empty()), owner: None };
     let identities = environment_identities(&environment, &secrets, ctx.sign_ins.http(), flow, run_as).await?;
-    let options = RunOptions { environment_url: Some(environment.url.clone()), identities, ..RunOptions::default() };
+    let options = RunOptions {
+        environment_url: Some(environment.url.clone()),
+        identities,
+        progress: watch.progress,
+        cancellation: watch.cancellation,
+        ..RunOptions::default()
+    };
     let record = run_flow(flow, serde_json::json!({ "headers": {}, "body": request.trigger_body }), options).await;
-    if let Some(sandbox) = &ctx.sandbox {
-        sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
-    }
-    Ok(record)
+    let stored_id = match &ctx.sandbox {
+        Some(sandbox) => {
+            Some(sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?)
+        }
+        None => None,
+    };
+    Ok(FinishedRun { record, stored_id })
 }
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
@@ -139,4 +158,104 @@ impl Command for GetRun {
             .map_err(|e| ApiError::new(ErrorCode::Internal, e))?
             .ok_or_else(|| ApiError::new(ErrorCode::InvalidArguments, format!("there is no run {}", request.id)))
     }
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct RunStarted {
+    pub run_id: String,
+}
+
+/// Starts a test run in the background (as `run_flow` would run it); `poll_run` follows it.
+pub struct StartRun;
+
+impl Command for StartRun {
+    const NAME: &'static str = "start_run";
+    type Request = RunFlowRequest;
+    type Response = RunStarted;
+
+    async fn run(ctx: &Context, request: RunFlowRequest) -> Result<RunStarted, ApiError> {
+        // A flow that does not parse fails here, not in the background.
+        Flow::parse(&request.flow_json)?;
+        let (run_id, live) = ctx.live_runs.start();
+        let watch = Watch { progress: Some(live.sink()), cancellation: live.cancellation.clone() };
+        let background = ctx.clone();
+        let id = run_id.clone();
+        tokio::spawn(async move {
+            let outcome = execute_run(&background, request, watch).await.map(|f| (f.record, f.stored_id));
+            live.finish(outcome);
+            background.live_runs.finished(&id);
+        });
+        Ok(RunStarted { run_id })
+    }
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PollRunRequest {
+    pub run_id: String,
+    /// How many events were seen already.
+    #[ts(type = "number")]
+    pub after: usize,
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct RunProgress {
+    pub events: Vec<ProgressEvent>,
+    /// What to pass as `after` next time.
+    #[ts(type = "number")]
+    pub next: usize,
+    /// The whole record, once the run has ended.
+    pub record: Option<RunRecord>,
+    /// The run's id in the history, once stored.
+    #[ts(type = "number | null")]
+    pub stored_id: Option<i64>,
+}
+
+/// Waits up to half a second for news of a run, then returns what there is.
+pub struct PollRun;
+
+impl Command for PollRun {
+    const NAME: &'static str = "poll_run";
+    type Request = PollRunRequest;
+    type Response = RunProgress;
+
+    async fn run(ctx: &Context, request: PollRunRequest) -> Result<RunProgress, ApiError> {
+        let live = ctx.live_runs.get(&request.run_id).ok_or_else(|| unknown_run(&request.run_id))?;
+        let progress = live.poll(request.after, POLL_WAIT).await;
+        let (record, stored_id) = match progress.outcome {
+            None => (None, None),
+            Some(Ok((record, stored_id))) => (Some(record), stored_id),
+            Some(Err(e)) => return Err(e),
+        };
+        Ok(RunProgress { events: progress.events, next: progress.next, record, stored_id })
+    }
+}
+
+/// Cancels a run in progress; true when there was one to cancel.
+pub struct CancelRun;
+
+impl Command for CancelRun {
+    const NAME: &'static str = "cancel_run";
+    type Request = RunIdRequest;
+    type Response = bool;
+
+    async fn run(ctx: &Context, request: RunIdRequest) -> Result<bool, ApiError> {
+        let live = ctx.live_runs.get(&request.run_id).ok_or_else(|| unknown_run(&request.run_id))?;
+        live.cancellation.cancel();
+        Ok(true)
+    }
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RunIdRequest {
+    pub run_id: String,
+}
+
+const POLL_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+fn unknown_run(id: &str) -> ApiError {
+    ApiError::new(ErrorCode::InvalidArguments, format!("there is no run {id} in progress"))
 }

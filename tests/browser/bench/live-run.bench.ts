@@ -1,0 +1,109 @@
+// The live run of a generated 500-step flow against the sandbox: how smooth the canvas stays while
+// statuses stream in (frame times, from requestAnimationFrame), and how long reopening the stored
+// run takes. Results go to target/bench/ui.json for `npm run bench`'s table.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const TARGET = process.env.CARGO_TARGET_DIR ?? path.join(ROOT, "target");
+const STEPS = 500;
+const RUNS = 5;
+
+/** A chain of 500 steps; every tenth lists contacts in the sandbox as the invoker. */
+function generatedFlow(): string {
+  const actions: Record<string, unknown> = {};
+  const name = (i: number) => `Step_${String(i).padStart(3, "0")}`;
+  for (let i = 1; i <= STEPS; i++) {
+    const runAfter = i === 1 ? {} : { [name(i - 1)]: ["Succeeded"] };
+    actions[name(i)] =
+      i % 10 === 0
+        ? {
+            type: "OpenApiConnection",
+            inputs: {
+              host: { apiId: "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps", connectionName: "shared_commondataserviceforapps", operationId: "ListRecords" },
+              parameters: { entityName: "contacts", $select: "fullname", $top: 1 },
+            },
+            runAfter,
+          }
+        : { type: "Compose", inputs: `@concat('step ', '${i}')`, runAfter };
+  }
+  return JSON.stringify({
+    properties: {
+      connectionReferences: {
+        shared_commondataserviceforapps: { runtimeSource: "invoker", connection: { connectionReferenceLogicalName: "fb_Dataverse" }, api: { name: "shared_commondataserviceforapps" } },
+      },
+      definition: { triggers: { manual: { type: "Request", kind: "Button", inputs: { schema: { type: "object" } } } }, actions },
+    },
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+test("a live run of 500 steps and reopening it", async ({ page }) => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "flowbench-bench-")), "generated-500.json");
+  writeFileSync(file, generatedFlow());
+  await page.goto(process.env.FLOWBENCH_URL!);
+  await expect(page.getByTestId("step-card").first()).toBeVisible();
+  page.once("dialog", (dialog) => dialog.accept(file));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("generated-500");
+  await page.getByTestId("run-persona").selectOption("sam");
+
+  // Frame times while the run streams, from the click to the outcome, over several runs.
+  const frames: number[] = [];
+  const runTimes: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await page.evaluate(() => {
+      const w = window as unknown as { frames: number[]; recording: boolean };
+      w.frames = [];
+      w.recording = true;
+      let last = 0;
+      const tick = (t: number) => {
+        if (last) w.frames.push(t - last);
+        last = t;
+        if (w.recording) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const started = Date.now();
+    await page.getByTestId("run").click();
+    await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded", { timeout: 60_000 });
+    await expect(page.getByTestId("run-cancel")).toHaveCount(0);
+    runTimes.push(Date.now() - started);
+    frames.push(
+      ...(await page.evaluate(() => {
+        const w = window as unknown as { frames: number[]; recording: boolean };
+        w.recording = false;
+        return w.frames;
+      })),
+    );
+  }
+
+  // Reopen the stored run after a reload, as after a restart.
+  await page.reload();
+  page.once("dialog", (dialog) => dialog.accept(file));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("generated-500");
+  const history = page.getByTestId("run-history");
+  await expect(history.locator("option")).toHaveCount(RUNS + 1);
+  const value = await history.locator("option").nth(1).getAttribute("value");
+  const reopenStarted = Date.now();
+  await history.selectOption(value!);
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
+  await expect(page.getByTestId("run-status").first()).toHaveText(/^Succeeded/);
+  const reopenMs = Date.now() - reopenStarted;
+
+  const p95 = percentile(frames, 95);
+  const results = [
+    { name: "ui/live run 500 steps: p95 frame", ms: p95, target: 20, detail: `${RUNS} runs, ${frames.length} frames, worst ${Math.max(...frames).toFixed(1)} ms, run ${Math.min(...runTimes)}–${Math.max(...runTimes)} ms` },
+    { name: "ui/reopen stored 500-step run", ms: reopenMs, target: 1000, detail: "history pick to statuses on the cards" },
+  ];
+  mkdirSync(path.join(TARGET, "bench"), { recursive: true });
+  writeFileSync(path.join(TARGET, "bench", "ui.json"), JSON.stringify(results, null, 2));
+  console.log(readFileSync(path.join(TARGET, "bench", "ui.json"), "utf8"));
+});
