@@ -290,6 +290,7 @@ test("selecting a card after a run shows its inputs, outputs, error and the iden
   await page.locator('[data-step="Add_a_contact"]').click();
   const run = page.getByTestId("step-run");
   await expect(run.locator("h4")).toHaveText("Failed · ran as nora (invoker's connection)");
+  await expect(page.getByTestId("step-run-explained")).toHaveText("nora lacks Create on Contact (prvCreateContact)");
   await expect(page.getByTestId("step-run-error")).toContainText("0x80040220");
   await expect(page.getByTestId("step-run-inputs")).toContainText("Lamarr");
 });

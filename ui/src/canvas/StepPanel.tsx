@@ -7,6 +7,7 @@ import type { FlowEdit } from "../bindings/FlowEdit";
 import type { StepOutline } from "../bindings/StepOutline";
 import type { StepRecord } from "../bindings/StepRecord";
 import { describeError } from "../errors";
+import { explainDataverseError } from "../dataverseErrors";
 import { runsAsLabel } from "./runsAs";
 
 /** The selected step: its name (rename), who it runs as (the connection picker), delete. */
@@ -34,6 +35,7 @@ export function StepPanel({
   const [name, setName] = useState(step.name);
   const [options, setOptions] = useState<ConnectionOption[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const explained = record?.error ? explainDataverseError(record.error.code, record.error.message, record.identity?.user ?? null) : null;
 
   useEffect(() => {
     setName(step.name);
@@ -120,9 +122,16 @@ export function StepPanel({
             {record.identity ? ` · ran as ${record.identity.user} (${describeSource(record.identity.source)})` : ""}
           </h4>
           {record.error && (
-            <p className="step-panel__error" data-testid="step-run-error">
-              <strong>{record.error.code}</strong> {record.error.message}
-            </p>
+            <>
+              {explained && (
+                <p className="step-panel__explained" data-testid="step-run-explained">
+                  {explained}
+                </p>
+              )}
+              <p className="step-panel__error" data-testid="step-run-error">
+                <strong>{record.error.code}</strong> {record.error.message}
+              </p>
+            </>
           )}
           {record.inputs != null && (
             <details open>
