@@ -337,3 +337,28 @@ test("statuses stream onto the cards while a run goes, and a running run can be 
   await expect(page.getByTestId("run-cancel")).toHaveCount(0);
   await expect(page.getByTestId("run-history").locator("option").nth(1)).toContainText("sam · Cancelled");
 });
+
+test("the run form asks for the trigger's fields, and for a Dataverse trigger a row and the message", async ({ page }) => {
+  await page.goto(url());
+  // The sample flow starts when a contact is added: pick the contact, run as the modifying user.
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  await expect(page.getByTestId("trigger-message")).toHaveValue("Create");
+  await expect(page.getByTestId("trigger-row").locator("option", { hasText: "Maria Campbell" })).toHaveCount(1);
+  await page.getByTestId("trigger-row").selectOption({ label: "Maria Campbell" });
+  await expect(page.getByTestId("run-trigger-body")).toHaveValue(/"contactid":"c0000000-0000-4000-8000-000000000001".*"SdkMessage":"Create"/);
+  await page.getByTestId("run-persona").selectOption("admin");
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toBeVisible();
+  await page.locator('[data-step="Summary"]').click();
+  await expect(page.getByTestId("step-run-outputs")).toContainText("Maria Campbell joined");
+
+  // A manual trigger: one field per schema property; the JSON follows the form.
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("add-contact");
+  await page.getByTestId("trigger-field-text").fill("Hopper");
+  await expect(page.getByTestId("run-trigger-body")).toHaveValue('{"text":"Hopper"}');
+  await page.getByTestId("run-persona").selectOption("sam");
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
+});

@@ -35,6 +35,7 @@ const flow = {
       { name: "Get_the_parent_account", actionType: "OpenApiConnection", kind: "dataverse", operationId: "GetItem", table: "accounts", runsAs: { kind: "connectionReference", logicalName: "fb_DataverseService" }, runAfter: [], branches: [] },
     ],
     stepCount: 1,
+    triggerInput: null,
   },
   diagnostics: [
     {

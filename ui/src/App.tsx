@@ -304,7 +304,7 @@ export function App({ backend }: { backend: Backend }) {
         </span>
         <span className="toolbar__meta">{flow.outline.stepCount} steps</span>
       </header>
-      <RunBar key={`${environment.name}:${environment.personas.map((p) => p.name).join(",")}`} environment={environment} running={run.running} record={run.record} onRun={startRun} onCancel={cancelRun}>
+      <RunBar key={`${environment.name}:${environment.personas.map((p) => p.name).join(",")}`} backend={backend} triggerInput={flow.outline.triggerInput} environment={environment} running={run.running} record={run.record} onRun={startRun} onCancel={cancelRun}>
         <RunHistory
           history={runHistory}
           onOpen={(id) =>

@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, StartRun, PollRun, CancelRun];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, GetEnvironmentRows, StartRun, PollRun, CancelRun];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.

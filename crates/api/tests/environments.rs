@@ -56,3 +56,17 @@ async fn environments_are_added_chosen_and_removed_and_a_run_without_a_sign_in_s
     let missing = dispatch(&ctx, "use_environment", json!({ "name": "dev" })).await.unwrap_err();
     assert_eq!(missing.code, ErrorCode::Environment);
 }
+
+#[tokio::test]
+async fn rows_of_a_table_are_offered_to_start_a_dataverse_triggered_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path()).await;
+    let rows = dispatch(&ctx, "environment_rows", json!({ "table": "account", "top": 5 })).await.unwrap();
+    let names: Vec<&str> = rows.as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
+    assert!(names.contains(&"Contoso Ltd"), "{names:?}");
+    let contoso = rows.as_array().unwrap().iter().find(|r| r["name"] == "Contoso Ltd").unwrap();
+    assert_eq!(contoso["id"], "a0000000-0000-4000-8000-000000000001");
+    assert_eq!(contoso["row"]["accountnumber"], "CON-001");
+    let hostile = dispatch(&ctx, "environment_rows", json!({ "table": "account')/../systemusers(" })).await.unwrap_err();
+    assert_eq!(hostile.code, ErrorCode::Environment);
+}

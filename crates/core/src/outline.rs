@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::connection::{runs_as, RunsAs, TriggerIdentity};
 use crate::model::{Action, ActionKind, Flow, Trigger, TriggerKind};
+use crate::trigger_input::{trigger_input, TriggerInput};
 use crate::FlowError;
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]
@@ -20,6 +21,8 @@ pub struct FlowOutline {
     pub steps: Vec<StepOutline>,
     /// Steps at every depth, trigger excluded.
     pub step_count: u32,
+    /// What a test run gives the trigger, when the form can ask for it.
+    pub trigger_input: Option<TriggerInput>,
 }
 
 #[derive(Serialize, Deserialize, TS, Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,7 +97,8 @@ pub fn outline_of(flow: &Flow) -> FlowOutline {
     });
     let steps = scope(&flow.actions, references, identity);
     let step_count = count(&steps);
-    FlowOutline { display_name: flow.display_name().map(str::to_owned), trigger, steps, step_count }
+    let trigger_input = flow.trigger().and_then(trigger_input);
+    FlowOutline { display_name: flow.display_name().map(str::to_owned), trigger, steps, step_count, trigger_input }
 }
 
 fn scope(actions: &[Action], references: Option<&Map<String, Value>>, identity: TriggerIdentity) -> Vec<StepOutline> {

@@ -176,3 +176,43 @@ pub async fn connection_references(api: &WebApi<'_>) -> Result<Vec<ConnectionRef
         })
         .unwrap_or_default())
 }
+
+/// A row to start a Dataverse-triggered run with: its id, its primary name, and the row itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RowChoice {
+    pub id: String,
+    pub name: Option<String>,
+    #[ts(type = "unknown")]
+    pub row: Value,
+}
+
+/// The first `top` rows of the table `logical_name` the signed-in user can read.
+pub async fn rows(api: &WebApi<'_>, logical_name: &str, top: u32) -> Result<Vec<RowChoice>, AuthError> {
+    if !logical_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(AuthError::Environment(format!("'{logical_name}' is not a table's logical name")));
+    }
+    let table = api
+        .get(&format!("EntityDefinitions(LogicalName='{logical_name}')?$select=EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute"))
+        .await?;
+    let (Some(set), Some(id_column)) = (text(&table, "EntitySetName"), text(&table, "PrimaryIdAttribute")) else {
+        return Err(AuthError::Protocol(format!("the table '{logical_name}' has no entity set to read rows from")));
+    };
+    let name_column = text(&table, "PrimaryNameAttribute");
+    let body = api.get(&format!("{set}?$top={top}")).await?;
+    Ok(body
+        .get("value")
+        .and_then(Value::as_array)
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|row| {
+                    Some(RowChoice {
+                        id: text(row, &id_column)?,
+                        name: name_column.as_deref().and_then(|c| text(row, c)),
+                        row: row.clone(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}

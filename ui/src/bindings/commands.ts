@@ -13,6 +13,7 @@ import type { EditFlowRequest } from "./EditFlowRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { EnvironmentList } from "./EnvironmentList";
 import type { EnvironmentNameRequest } from "./EnvironmentNameRequest";
+import type { EnvironmentRowsRequest } from "./EnvironmentRowsRequest";
 import type { EnvironmentTables } from "./EnvironmentTables";
 import type { EnvironmentTablesRequest } from "./EnvironmentTablesRequest";
 import type { FlowDocument } from "./FlowDocument";
@@ -23,6 +24,7 @@ import type { NoArgs } from "./NoArgs";
 import type { OpenFlowFileRequest } from "./OpenFlowFileRequest";
 import type { PollRunRequest } from "./PollRunRequest";
 import type { PreflightRequest } from "./PreflightRequest";
+import type { RowChoice } from "./RowChoice";
 import type { RunFlowRequest } from "./RunFlowRequest";
 import type { RunHistoryRequest } from "./RunHistoryRequest";
 import type { RunIdRequest } from "./RunIdRequest";
@@ -66,6 +68,7 @@ export type Commands = {
   cancel_sign_in: { request: SignInIdRequest; response: boolean };
   sign_out: { request: SignOutRequest; response: EnvironmentList };
   environment_tables: { request: EnvironmentTablesRequest; response: EnvironmentTables };
+  environment_rows: { request: EnvironmentRowsRequest; response: Array<RowChoice> };
   start_run: { request: RunFlowRequest; response: RunStarted };
   poll_run: { request: PollRunRequest; response: RunProgress };
   cancel_run: { request: RunIdRequest; response: boolean };
@@ -99,6 +102,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "cancel_sign_in",
   "sign_out",
   "environment_tables",
+  "environment_rows",
   "start_run",
   "poll_run",
   "cancel_run",

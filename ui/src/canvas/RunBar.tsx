@@ -1,9 +1,14 @@
 import { type ReactNode, useState } from "react";
 import type { EnvironmentInfo } from "../bindings/EnvironmentInfo";
 import type { RunRecord } from "../bindings/RunRecord";
+import type { TriggerInput } from "../bindings/TriggerInput";
+import type { Backend } from "../backend/Backend";
+import { TriggerForm } from "./TriggerForm";
 
 /** Run the flow in the sandbox as a persona, with a trigger body; shows the run's outcome. */
 export function RunBar({
+  backend,
+  triggerInput,
   environment,
   running,
   record,
@@ -11,6 +16,9 @@ export function RunBar({
   onCancel,
   children,
 }: {
+  backend: Backend;
+  /** What the trigger needs, when the form can ask for it. */
+  triggerInput: TriggerInput | null;
   environment: EnvironmentInfo;
   running: boolean;
   record: RunRecord | null;
@@ -28,7 +36,7 @@ export function RunBar({
   return (
     <div className="runbar" data-testid="runbar">
       <label>
-        Run as{" "}
+        {triggerInput?.kind === "dataverseRow" ? "Run as (modifying user)" : "Run as"}{" "}
         <select data-testid="run-persona" value={persona} onChange={(e) => setPersona(e.target.value)}>
           {environment.personas.map((p) => (
             <option key={p.name} value={p.name} title={p.description ?? undefined}>
@@ -37,6 +45,17 @@ export function RunBar({
           ))}
         </select>
       </label>
+      {triggerInput && (
+        <TriggerForm
+          backend={backend}
+          input={triggerInput}
+          environment={environment.name}
+          onBody={(value) => {
+            setBody(JSON.stringify(value));
+            setBodyError(null);
+          }}
+        />
+      )}
       <label className="runbar__body">
         Trigger body{" "}
         <input data-testid="run-trigger-body" value={body} onChange={(e) => setBody(e.target.value)} spellCheck={false} />

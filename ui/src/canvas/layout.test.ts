@@ -19,6 +19,7 @@ const outline: FlowOutline = {
     step("Last"),
   ],
   stepCount: 5,
+  triggerInput: null,
 };
 
 function box(n: { x: number; y: number; kind: string }) {

@@ -3,11 +3,11 @@
 //! app (`lastEnvironment`); tokens are only in the OS credential store.
 
 use flowbench_dataverse::environments::NewEnvironment;
-use flowbench_dataverse::metadata::{cache_path, fetch_tables, tables, TableDefinition};
+use flowbench_dataverse::metadata::{cache_path, fetch_tables, rows, tables, RowChoice, TableDefinition};
 use flowbench_dataverse::tokens::access_token;
 use flowbench_dataverse::web_api::WebApi;
 use flowbench_dataverse::sign_in::{remove_environment, sign_out};
-use flowbench_dataverse::{AccountKind, EnvironmentBook, Secrets, SANDBOX};
+use flowbench_dataverse::{AccountKind, Environment, EnvironmentBook, Secrets, SANDBOX};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -287,18 +287,58 @@ impl Command for GetEnvironmentTables {
 
     async fn run(ctx: &Context, request: EnvironmentTablesRequest) -> Result<EnvironmentTables, ApiError> {
         let name = current_name(ctx)?;
-        let http = ctx.sign_ins.http();
         if name.eq_ignore_ascii_case(SANDBOX) {
-            let sandbox = ctx.sandbox.as_ref().ok_or_else(|| ApiError::new(ErrorCode::Environment, "the embedded sandbox is not running"))?;
-            let token = sandbox.sandbox.token_for("admin").map_err(|e| ApiError::new(ErrorCode::Environment, e.to_string()))?;
-            let tables = fetch_tables(&WebApi::new(http, &sandbox.url, token)).await?;
+            let tables = fetch_tables(&sandbox_api(ctx)?).await?;
             return Ok(EnvironmentTables { environment: name, fetched_at: None, tables });
         }
-        let environment = ctx.sign_ins.book()?.get(&name)?.clone();
-        let account = environment.choose_account(None)?.clone();
-        let token = access_token(&environment, &account, &Secrets::system()?, http).await?;
-        let api = WebApi::new(http, &environment.url, token);
+        let (environment, api) = signed_in_api(ctx, &name).await?;
         let cache = tables(&api, &environment.url, &cache_path(&environment.name), request.refresh).await?;
         Ok(EnvironmentTables { environment: environment.name, fetched_at: Some(cache.fetched_at), tables: cache.tables })
+    }
+}
+
+/// A signed-in environment's Web API, as its default account.
+async fn signed_in_api<'c>(ctx: &'c Context, name: &str) -> Result<(Environment, WebApi<'c>), ApiError> {
+    let environment = ctx.sign_ins.book()?.get(name)?.clone();
+    let account = environment.choose_account(None)?.clone();
+    let http = ctx.sign_ins.http();
+    let token = access_token(&environment, &account, &Secrets::system()?, http).await?;
+    let api = WebApi::new(http, &environment.url, token);
+    Ok((environment, api))
+}
+
+/// The embedded sandbox's Web API, read as its administrator (metadata and rows for the forms).
+fn sandbox_api(ctx: &Context) -> Result<WebApi<'_>, ApiError> {
+    let sandbox = ctx.sandbox.as_ref().ok_or_else(|| ApiError::new(ErrorCode::Environment, "the embedded sandbox is not running"))?;
+    let token = sandbox.sandbox.token_for("admin").map_err(|e| ApiError::new(ErrorCode::Environment, e.to_string()))?;
+    Ok(WebApi::new(ctx.sign_ins.http(), &sandbox.url, token))
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnvironmentRowsRequest {
+    /// The table's logical name.
+    pub table: String,
+    #[ts(optional)]
+    #[serde(default)]
+    pub top: Option<u32>,
+}
+
+/// Rows of a table in the environment in use, to start a Dataverse-triggered test run with.
+pub struct GetEnvironmentRows;
+
+impl Command for GetEnvironmentRows {
+    const NAME: &'static str = "environment_rows";
+    type Request = EnvironmentRowsRequest;
+    type Response = Vec<RowChoice>;
+
+    async fn run(ctx: &Context, request: EnvironmentRowsRequest) -> Result<Vec<RowChoice>, ApiError> {
+        let top = request.top.unwrap_or(25).clamp(1, 200);
+        let name = current_name(ctx)?;
+        if name.eq_ignore_ascii_case(SANDBOX) {
+            return Ok(rows(&sandbox_api(ctx)?, &request.table, top).await?);
+        }
+        let (_, api) = signed_in_api(ctx, &name).await?;
+        Ok(rows(&api, &request.table, top).await?)
     }
 }
