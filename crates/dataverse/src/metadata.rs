@@ -160,21 +160,18 @@ pub async fn connection_references(api: &WebApi<'_>) -> Result<Vec<ConnectionRef
     let body = api
         .get("connectionreferences?$select=connectionreferencelogicalname,connectionreferencedisplayname,connectorid&$orderby=connectionreferencelogicalname")
         .await?;
-    Ok(body
-        .get("value")
-        .and_then(Value::as_array)
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|row| {
-                    Some(ConnectionReferenceInfo {
-                        logical_name: text(row, "connectionreferencelogicalname")?,
-                        display_name: text(row, "connectionreferencedisplayname"),
-                        connector_id: text(row, "connectorid"),
-                    })
-                })
-                .collect()
+    Ok(each_row(&body, |row| {
+        Some(ConnectionReferenceInfo {
+            logical_name: text(row, "connectionreferencelogicalname")?,
+            display_name: text(row, "connectionreferencedisplayname"),
+            connector_id: text(row, "connectorid"),
         })
-        .unwrap_or_default())
+    }))
+}
+
+/// The rows of a collection reply (`value`), each read by `read`; rows it cannot read are left out.
+fn each_row<T>(body: &Value, read: impl Fn(&Value) -> Option<T>) -> Vec<T> {
+    body.get("value").and_then(Value::as_array).map(|rows| rows.iter().filter_map(read).collect()).unwrap_or_default()
 }
 
 /// A row to start a Dataverse-triggered run with: its id, its primary name, and the row itself.
@@ -200,19 +197,7 @@ pub async fn rows(api: &WebApi<'_>, logical_name: &str, top: u32) -> Result<Vec<
     };
     let name_column = text(&table, "PrimaryNameAttribute");
     let body = api.get(&format!("{set}?$top={top}")).await?;
-    Ok(body
-        .get("value")
-        .and_then(Value::as_array)
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|row| {
-                    Some(RowChoice {
-                        id: text(row, &id_column)?,
-                        name: name_column.as_deref().and_then(|c| text(row, c)),
-                        row: row.clone(),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default())
+    Ok(each_row(&body, |row| {
+        Some(RowChoice { id: text(row, &id_column)?, name: name_column.as_deref().and_then(|c| text(row, c)), row: row.clone() })
+    }))
 }
