@@ -362,3 +362,23 @@ test("the run form asks for the trigger's fields, and for a Dataverse trigger a 
   await page.getByTestId("run").click();
   await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
 });
+
+test("a step that should not be called for real is mocked, and the run uses its outputs", async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("send-email.json")));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("send-email");
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Failed · 1 failed · NotImplemented");
+
+  await page.locator('[data-step="Send_an_email"]').click();
+  await page.getByTestId("mock-enabled").check();
+  await page.getByTestId("mock-outputs").fill('{ "statusCode": 200, "body": { "id": "message-42" } }');
+  await expect(page.locator('[data-step="Send_an_email"] [data-testid="mocked"]')).toBeVisible();
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
+  await expect(page.locator('[data-step="Send_an_email"] [data-testid="run-status"]')).toHaveText("Succeeded · ran as mock");
+  await page.locator('[data-step="Message_id"]').click();
+  await expect(page.getByTestId("step-run-outputs")).toHaveText('"message-42"');
+});

@@ -15,6 +15,7 @@ import type { StepOutline } from "./bindings/StepOutline";
 import type { RunRecord } from "./bindings/RunRecord";
 import { findStepRecord, loopPasses, resultsByStep } from "./runs";
 import { LiveStatusContext, LiveStatusStore } from "./canvas/liveStatus";
+import type { StepMock } from "./bindings/StepMock";
 import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
 import { EnvironmentsPanel } from "./environments/EnvironmentsPanel";
@@ -27,6 +28,8 @@ type State =
 /** The run on the canvas: one in progress (its statuses are in the live store) or a finished record. */
 type RunView = { running: boolean; runId: string | null; record: RunRecord | null };
 const IDLE_RUN: RunView = { running: false, runId: null, record: null };
+/** Steps that call out, and so may be mocked in test runs. */
+const MOCKABLE = new Set(["dataverse", "connector"]);
 
 export function App({ backend }: { backend: Backend }) {
   const [state, setState] = useState<State>({ status: "loading" });
@@ -46,6 +49,9 @@ export function App({ backend }: { backend: Backend }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [whoCanRun, setWhoCanRun] = useState<Matrix | null>(null);
   const [showEnvironments, setShowEnvironments] = useState(false);
+  // Canned answers for steps in test runs, by step name; kept while the flow is open.
+  const [mocks, setMocks] = useState<Map<string, StepMock>>(new Map());
+  const mockedSteps = useMemo(() => new Set(mocks.keys()), [mocks]);
   const refreshEnvironment = useCallback(async () => {
     try {
       const environment = await backend.call("current_environment", {});
@@ -123,6 +129,7 @@ export function App({ backend }: { backend: Backend }) {
         setFocus(null);
         setRun(IDLE_RUN);
         setCollapsed(new Set());
+        setMocks(new Map());
         setSelected(null);
         setHistory({ past: [], future: [] });
         setSaved(null);
@@ -191,7 +198,14 @@ export function App({ backend }: { backend: Backend }) {
     setRun({ ...IDLE_RUN, running: true });
     setComparison(null);
     try {
-      const { runId } = await backend.call("start_run", { flowJson: flow.source, persona, triggerBody, flowKey: key, rerunFrom });
+      const { runId } = await backend.call("start_run", {
+        flowJson: flow.source,
+        persona,
+        triggerBody,
+        flowKey: key,
+        rerunFrom,
+        mocks: Object.fromEntries(mocks),
+      });
       setRun((r) => ({ ...r, runId }));
       // Statuses stream in as the steps run: each poll returns what happened since the last one.
       let after = 0;
@@ -383,6 +397,7 @@ export function App({ backend }: { backend: Backend }) {
               passes={passes}
               onShowPass={showPass}
               focus={focus}
+              mocked={mockedSteps}
             />
           </LiveStatusContext.Provider>
         )}
@@ -395,6 +410,20 @@ export function App({ backend }: { backend: Backend }) {
             onClose={() => setSelected(null)}
             onWhoCanRun={() => void showWhoCanRun()}
             record={run.record ? findStepRecord(run.record, selectedStep.name) : null}
+            mock={
+              MOCKABLE.has(selectedStep.kind)
+                ? {
+                    current: mocks.get(selectedStep.name),
+                    set: (m) =>
+                      setMocks((all) => {
+                        const next = new Map(all);
+                        if (m) next.set(selectedStep.name, m);
+                        else next.delete(selectedStep.name);
+                        return next;
+                      }),
+                  }
+                : undefined
+            }
             onRerunFrom={
               run.record && runContext?.id != null && flow.outline.steps.some((s) => s.name === selectedStep.name)
                 ? () => void startRun(runContext.persona, runContext.triggerBody, { runId: runContext.id as number, step: selectedStep.name })

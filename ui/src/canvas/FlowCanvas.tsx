@@ -21,6 +21,7 @@ export const FlowCanvas = memo(function FlowCanvas({
   passes,
   onShowPass,
   focus,
+  mocked,
 }: {
   outline: FlowOutline;
   problems: Map<string, StepProblems>;
@@ -33,6 +34,8 @@ export const FlowCanvas = memo(function FlowCanvas({
   onShowPass: (loop: string, index: number) => void;
   /** A step to bring into view, with a counter so the same step can be asked for twice. */
   focus: { step: string; request: number } | null;
+  /** Steps that test runs answer with a mock. */
+  mocked: ReadonlySet<string>;
 }) {
   // Steps inside each container (all depths): containers get a collapse button.
   const hidden = useMemo(() => containerSizes(outline.steps), [outline]);
@@ -63,6 +66,7 @@ export const FlowCanvas = memo(function FlowCanvas({
                 hiddenSteps: hidden.get(n.step.name),
                 onToggle: hidden.has(n.step.name) ? onToggle : undefined,
                 pager: pagerFor(n.step.name),
+                mocked: mocked.has(n.step.name),
               } satisfies StepNodeData,
             }
           : { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } };
@@ -74,7 +78,7 @@ export const FlowCanvas = memo(function FlowCanvas({
     return list;
     // pagerFor reads loops, passes and onShowPass, listed here.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [layout, problems, collapsed, onToggle, focus, hidden, loops, passes, onShowPass]);
+  }, [layout, problems, collapsed, onToggle, focus, hidden, loops, passes, onShowPass, mocked]);
 
   return (
     <ReactFlow

@@ -34,6 +34,8 @@ export type StepNodeData = {
   onToggle?: (step: string) => void;
   /** Loops after a run: which pass shows on the cards inside, and the way to another. */
   pager?: { index: number; count: number; failed: number[]; show: (index: number) => void };
+  /** Test runs answer this step with a mock instead of calling out. */
+  mocked?: boolean;
 };
 
 /** Power Automate shows action names with underscores for spaces. */
@@ -42,7 +44,7 @@ export function displayName(name: string): string {
 }
 
 export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
-  const { step, isTrigger, problems, focused, collapsed, hiddenSteps, onToggle, pager } = data;
+  const { step, isTrigger, problems, focused, collapsed, hiddenSteps, onToggle, pager, mocked } = data;
   const identity = step.runsAs ? runsAsLabel(step.runsAs) : null;
   const detail = [step.operationId, step.table].filter(Boolean).join(" · ");
   return (
@@ -90,6 +92,11 @@ export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
           title={identity.title}
         >
           {identity.text}
+        </div>
+      )}
+      {mocked && (
+        <div className="step-card__mocked" data-testid="mocked" title="Test runs answer this step with its mock">
+          mocked in test runs
         </div>
       )}
       <RunStatus step={step.name} />

@@ -8,6 +8,8 @@ import type { StepOutline } from "../bindings/StepOutline";
 import type { StepRecord } from "../bindings/StepRecord";
 import { describeError } from "../errors";
 import { explainDataverseError } from "../dataverseErrors";
+import type { StepMock } from "../bindings/StepMock";
+import { MockEditor } from "./MockEditor";
 import { runsAsLabel } from "./runsAs";
 
 /** The selected step: its name (rename), who it runs as (the connection picker), delete. */
@@ -20,6 +22,7 @@ export function StepPanel({
   onWhoCanRun,
   onRerunFrom,
   record,
+  mock,
 }: {
   backend: Backend;
   flow: FlowDocument;
@@ -31,6 +34,8 @@ export function StepPanel({
   onRerunFrom?: () => void;
   /** What this step did in the run on the canvas. */
   record: StepRecord | null;
+  /** The step's mock for test runs, and how to change it; absent for steps that cannot be mocked. */
+  mock?: { current: StepMock | undefined; set: (mock: StepMock | null) => void };
 }) {
   const [name, setName] = useState(step.name);
   const [options, setOptions] = useState<ConnectionOption[]>([]);
@@ -147,6 +152,7 @@ export function StepPanel({
           )}
         </section>
       )}
+      {mock && <MockEditor key={step.name} mock={mock.current} onChange={mock.set} />}
       {onRerunFrom && (
         <button type="button" className="toolbar__button" data-testid="rerun-from" onClick={onRerunFrom} title="Reuse the earlier run's outputs for the steps before this one">
           Re-run from here

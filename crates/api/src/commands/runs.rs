@@ -1,6 +1,8 @@
 use flowbench_core::Flow;
 use flowbench_dataverse::{Secrets, SANDBOX};
-use flowbench_engine::{run_flow, ProgressEvent, RunOptions, RunRecord};
+use std::collections::BTreeMap;
+
+use flowbench_engine::{run_flow, Mock, ProgressEvent, RunOptions, RunRecord, StepStatus};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -26,6 +28,27 @@ pub struct RunFlowRequest {
     #[ts(optional)]
     #[serde(default)]
     pub rerun_from: Option<RerunFrom>,
+    /// Canned answers for steps that should not be called for real, by step name.
+    #[ts(optional)]
+    #[serde(default)]
+    pub mocks: Option<BTreeMap<String, StepMock>>,
+}
+
+/// A step's canned answer: it "ends" with this status and these outputs without running.
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StepMock {
+    pub status: StepStatus,
+    #[ts(type = "unknown")]
+    pub outputs: serde_json::Value,
+}
+
+/// The mocks a run is given: the maker's, with a re-run's reused outputs taking precedence.
+fn mocks(request: &RunFlowRequest, reused: BTreeMap<String, Mock>) -> BTreeMap<String, Mock> {
+    let mut all: BTreeMap<String, Mock> =
+        request.mocks.iter().flatten().map(|(name, m)| (name.clone(), Mock { status: m.status, outputs: m.outputs.clone() })).collect();
+    all.extend(reused);
+    all
 }
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
@@ -77,7 +100,8 @@ pub(crate) async fn execute_run(ctx: &Context, request: RunFlowRequest, watch: W
             reuse_before(&flow, &from.step, &earlier).map_err(|e| ApiError::new(ErrorCode::InvalidArguments, e))?
         }
     };
-    let record = run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, &request.persona, "svc", request.trigger_body, reuse, watch)
+    let mocks = mocks(&request, reuse);
+    let record = run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, &request.persona, "svc", request.trigger_body, mocks, watch)
         .await
         .map_err(|e| ApiError::new(ErrorCode::Environment, e))?;
     let stored_id = sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
@@ -99,6 +123,7 @@ async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: Run
     let options = RunOptions {
         environment_url: Some(environment.url.clone()),
         identities,
+        mocks: mocks(&request, BTreeMap::new()),
         progress: watch.progress,
         cancellation: watch.cancellation,
         ..RunOptions::default()
