@@ -285,6 +285,14 @@ describe("sign-in against an OpenID Connect provider", () => {
     assert.equal(await outcome.textContent(), "Run Failed · 1 failed · 0x80040220");
     const status = page.locator('[data-step="Add_a_contact"] [data-testid="run-status"]');
     assert.match(await status.textContent(), /ran as nora@flowbench\.test/);
+
+    // A user reached through the connection owner's token, not their own sign-in. The owner is the
+    // latest sign-in, Nora, who may not act on behalf of others: Dataverse says so.
+    await page.getByTestId("run-persona").selectOption({ label: "Another user (impersonated)…" });
+    await page.getByTestId("run-impersonate").fill("sam@flowbench.test");
+    await page.getByTestId("run").click();
+    await page.getByTestId("run-outcome").filter({ hasText: "0x8004A110" }).waitFor();
+    assert.match(await status.textContent(), /Failed · ran as sam@flowbench\.test/);
   });
 
   test("a revoked sign-in is reported, forgotten, and stops a run cleanly", async () => {

@@ -193,7 +193,7 @@ export function App({ backend }: { backend: Backend }) {
     setSelected(selectAfter);
   };
   const key = flow.path ?? flow.name;
-  const startRun = async (persona: string, triggerBody: unknown, rerunFrom?: { runId: number; step: string }) => {
+  const startRun = async (persona: string, triggerBody: unknown, impersonate: boolean, rerunFrom?: { runId: number; step: string }) => {
     live.clear();
     setRun({ ...IDLE_RUN, running: true });
     setComparison(null);
@@ -204,6 +204,7 @@ export function App({ backend }: { backend: Backend }) {
         triggerBody,
         flowKey: key,
         rerunFrom,
+        impersonate,
         mocks: Object.fromEntries(mocks),
       });
       setRun((r) => ({ ...r, runId }));
@@ -426,7 +427,7 @@ export function App({ backend }: { backend: Backend }) {
             }
             onRerunFrom={
               run.record && runContext?.id != null && flow.outline.steps.some((s) => s.name === selectedStep.name)
-                ? () => void startRun(runContext.persona, runContext.triggerBody, { runId: runContext.id as number, step: selectedStep.name })
+                ? () => void startRun(runContext.persona, runContext.triggerBody, false, { runId: runContext.id as number, step: selectedStep.name })
                 : undefined
             }
           />

@@ -18,6 +18,8 @@ pub struct RunAs<'a> {
     pub invoker: Option<&'a str>,
     /// The account owning the connections of unbound references; the default account if absent.
     pub owner: Option<&'a str>,
+    /// Reach the invoker through the owner's token even when they are signed in here too.
+    pub impersonate: bool,
 }
 
 pub async fn environment_identities(
@@ -40,7 +42,7 @@ pub async fn environment_identities(
     }
     let invoker = match run_as.invoker {
         None => owner_identity.clone(),
-        Some(name) => match environment.account(name) {
+        Some(name) => match environment.account(name).filter(|_| !run_as.impersonate) {
             Some(account) => signed_in_identity(environment, account, secrets, http).await?,
             None => {
                 let user = WebApi::new(http, &environment.url, owner_identity.token.clone()).find_user(name).await?;

@@ -105,7 +105,7 @@ fn run_in_environment(
     let secrets = Secrets::system()?;
     let http = http_client()?;
     runtime()?.block_on(async {
-        let run_as = RunAs { invoker: args.as_user.as_deref(), owner: args.owner.as_deref() };
+        let run_as = RunAs { invoker: args.as_user.as_deref(), owner: args.owner.as_deref(), impersonate: false };
         let identities = environment_identities(&environment, &secrets, &http, flow, run_as).await?;
         let invoker = identities.invoker.as_ref().map(|i| i.user.clone()).unwrap_or_default();
         let options = RunOptions { environment_url: Some(environment.url.clone()), identities, ..RunOptions::default() };

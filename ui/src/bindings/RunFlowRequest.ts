@@ -24,6 +24,11 @@ flowKey: string,
  */
 rerunFrom?: RerunFrom, 
 /**
+ * In a real environment: reach `persona` through the connection owner's token
+ * (`CallerObjectId`), even when they are signed in here too.
+ */
+impersonate?: boolean, 
+/**
  * Canned answers for steps that should not be called for real, by step name.
  */
 mocks?: { [key in string]: StepMock }, };

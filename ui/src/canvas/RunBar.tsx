@@ -5,7 +5,13 @@ import type { TriggerInput } from "../bindings/TriggerInput";
 import type { Backend } from "../backend/Backend";
 import { TriggerForm } from "./TriggerForm";
 
-/** Run the flow in the sandbox as a persona, with a trigger body; shows the run's outcome. */
+/** The run-as choice that asks for any user of the environment, reached by impersonation. */
+const ANOTHER_USER = "\u0000another";
+
+/**
+ * Run the flow as a sandbox persona or a signed-in account (or, in a real environment, any user
+ * through the owner's impersonation), with the trigger's input; shows the run's outcome.
+ */
 export function RunBar({
   backend,
   triggerInput,
@@ -22,13 +28,15 @@ export function RunBar({
   environment: EnvironmentInfo;
   running: boolean;
   record: RunRecord | null;
-  onRun: (persona: string, triggerBody: unknown) => void;
+  onRun: (persona: string, triggerBody: unknown, impersonate: boolean) => void;
   /** Stops the run in progress. */
   onCancel: () => void;
   /** History and comparison controls. */
   children?: ReactNode;
 }) {
-  const [persona, setPersona] = useState(environment.personas[0]?.name ?? "");
+  const [choice, setChoice] = useState(environment.personas[0]?.name ?? "");
+  const [otherUser, setOtherUser] = useState("");
+  const persona = choice === ANOTHER_USER ? otherUser.trim() : choice;
   const [body, setBody] = useState("{}");
   const [bodyError, setBodyError] = useState<string | null>(null);
   if (!environment.url) return null;
@@ -37,14 +45,24 @@ export function RunBar({
     <div className="runbar" data-testid="runbar">
       <label>
         {triggerInput?.kind === "dataverseRow" ? "Run as (modifying user)" : "Run as"}{" "}
-        <select data-testid="run-persona" value={persona} onChange={(e) => setPersona(e.target.value)}>
+        <select data-testid="run-persona" value={choice} onChange={(e) => setChoice(e.target.value)}>
           {environment.personas.map((p) => (
             <option key={p.name} value={p.name} title={p.description ?? undefined}>
               {p.name} — {p.fullName}
             </option>
           ))}
+          {!environment.embedded && <option value={ANOTHER_USER}>Another user (impersonated)…</option>}
         </select>
       </label>
+      {choice === ANOTHER_USER && (
+        <input
+          data-testid="run-impersonate"
+          placeholder="user@contoso.com"
+          title="Runs as this user through the connection owner's token (CallerObjectId); the owner needs prvActOnBehalfOfAnotherUser"
+          value={otherUser}
+          onChange={(e) => setOtherUser(e.target.value)}
+        />
+      )}
       {triggerInput && (
         <TriggerForm
           backend={backend}
@@ -69,7 +87,7 @@ export function RunBar({
           try {
             const parsed: unknown = JSON.parse(body);
             setBodyError(null);
-            onRun(persona, parsed);
+            onRun(persona, parsed, choice === ANOTHER_USER);
           } catch (e) {
             setBodyError(`The trigger body is not JSON: ${String(e)}`);
           }

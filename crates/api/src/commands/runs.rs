@@ -28,6 +28,11 @@ pub struct RunFlowRequest {
     #[ts(optional)]
     #[serde(default)]
     pub rerun_from: Option<RerunFrom>,
+    /// In a real environment: reach `persona` through the connection owner's token
+    /// (`CallerObjectId`), even when they are signed in here too.
+    #[ts(optional)]
+    #[serde(default)]
+    pub impersonate: Option<bool>,
     /// Canned answers for steps that should not be called for real, by step name.
     #[ts(optional)]
     #[serde(default)]
@@ -118,7 +123,11 @@ async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: Run
     // Nobody signed in is the likelier problem, and says more than a missing credential store.
     environment.choose_account(None)?;
     let secrets = Secrets::system()?;
-    let run_as = RunAs { invoker: Some(request.persona.as_str()).filter(|p| !p.is_empty()), owner: None };
+    let run_as = RunAs {
+        invoker: Some(request.persona.as_str()).filter(|p| !p.is_empty()),
+        owner: None,
+        impersonate: request.impersonate.unwrap_or(false),
+    };
     let identities = environment_identities(&environment, &secrets, ctx.sign_ins.http(), flow, run_as).await?;
     let options = RunOptions {
         environment_url: Some(environment.url.clone()),
