@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { type Page, expect, test } from "@playwright/test";
 
 const url = () => process.env.FLOWBENCH_URL!;
 const base = () => url().split("#")[0];
@@ -115,12 +115,17 @@ test("a path that cannot be opened says why and keeps the flow on screen", async
 
 const browserFixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
-test("a test run as a persona who holds the privilege is all green, and as one who does not names it", async ({ page }) => {
+/** Opens the designer, then a fixture flow through the Open dialog. */
+async function openFixture(page: Page, name: string) {
   await page.goto(url());
   await expect(page.getByTestId("step-card")).toHaveCount(6);
-  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
+  page.once("dialog", (dialog) => dialog.accept(browserFixture(`${name}.json`)));
   await page.getByTestId("open").click();
-  await expect(page.getByTestId("flow-name")).toHaveText("add-contact");
+  await expect(page.getByTestId("flow-name")).toHaveText(name);
+}
+
+test("a test run as a persona who holds the privilege is all green, and as one who does not names it", async ({ page }) => {
+  await openFixture(page, "add-contact");
   await page.getByTestId("run-trigger-body").fill('{"text": "Lovelace"}');
 
   await page.getByTestId("run-persona").selectOption("sam");
@@ -189,11 +194,7 @@ test("the connection picker changes who a step runs as; steps can be renamed and
 });
 
 test("who can run this flow: every persona by every Dataverse step, with the missing privilege named", async ({ page }) => {
-  await page.goto(url());
-  await expect(page.getByTestId("step-card")).toHaveCount(6);
-  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
-  await page.getByTestId("open").click();
-  await expect(page.getByTestId("flow-name")).toHaveText("add-contact");
+  await openFixture(page, "add-contact");
   await page.locator('[data-step="Add_a_contact"]').click();
   await page.getByTestId("who-can-run-button").click();
   const matrix = page.getByTestId("who-can-run");
@@ -231,11 +232,7 @@ test("edits undo and redo, and Save as writes a flow that opens again", async ({
 });
 
 test("runs are kept in the history, reopen on the canvas, and two runs compare", async ({ page }) => {
-  await page.goto(url());
-  await expect(page.getByTestId("step-card")).toHaveCount(6);
-  page.once("dialog", (dialog) => dialog.accept(browserFixture("add-contact.json")));
-  await page.getByTestId("open").click();
-  await expect(page.getByTestId("flow-name")).toHaveText("add-contact");
+  await openFixture(page, "add-contact");
   await page.getByTestId("run-trigger-body").fill('{"text": "Hopper"}');
   for (const persona of ["sam", "nora"]) {
     await page.getByTestId("run-persona").selectOption(persona);
@@ -296,11 +293,7 @@ test("selecting a card after a run shows its inputs, outputs, error and the iden
 });
 
 test("a loop's passes page on its card, with next failed", async ({ page }) => {
-  await page.goto(url());
-  await expect(page.getByTestId("step-card")).toHaveCount(6);
-  page.once("dialog", (dialog) => dialog.accept(browserFixture("loop.json")));
-  await page.getByTestId("open").click();
-  await expect(page.getByTestId("flow-name")).toHaveText("loop");
+  await openFixture(page, "loop");
   await page.getByTestId("run").click();
   await expect(page.getByTestId("run-outcome")).toContainText("Run Failed");
   const loop = page.locator('[data-step="Each_value"]');
@@ -317,11 +310,7 @@ test("a loop's passes page on its card, with next failed", async ({ page }) => {
 });
 
 test("statuses stream onto the cards while a run goes, and a running run can be cancelled", async ({ page }) => {
-  await page.goto(url());
-  await expect(page.getByTestId("step-card")).toHaveCount(6);
-  page.once("dialog", (dialog) => dialog.accept(browserFixture("spin.json")));
-  await page.getByTestId("open").click();
-  await expect(page.getByTestId("flow-name")).toHaveText("spin");
+  await openFixture(page, "spin");
   await page.getByTestId("run-persona").selectOption("sam");
   await page.getByTestId("run").click();
 
@@ -364,11 +353,7 @@ test("the run form asks for the trigger's fields, and for a Dataverse trigger a 
 });
 
 test("a step that should not be called for real is mocked, and the run uses its outputs", async ({ page }) => {
-  await page.goto(url());
-  await expect(page.getByTestId("step-card")).toHaveCount(6);
-  page.once("dialog", (dialog) => dialog.accept(browserFixture("send-email.json")));
-  await page.getByTestId("open").click();
-  await expect(page.getByTestId("flow-name")).toHaveText("send-email");
+  await openFixture(page, "send-email");
   await page.getByTestId("run").click();
   await expect(page.getByTestId("run-outcome")).toHaveText("Run Failed · 1 failed · NotImplemented");
 
@@ -381,4 +366,29 @@ test("a step that should not be called for real is mocked, and the run uses its 
   await expect(page.locator('[data-step="Send_an_email"] [data-testid="run-status"]')).toHaveText("Succeeded · ran as mock");
   await page.locator('[data-step="Message_id"]').click();
   await expect(page.getByTestId("step-run-outputs")).toHaveText('"message-42"');
+});
+
+test("a Dataverse step's table and columns are picked from the environment's tables", async ({ page }) => {
+  await openFixture(page, "add-contact");
+  await page.locator('[data-step="Add_a_contact"]').click();
+  const table = page.getByTestId("param-table");
+  await expect(table).toHaveValue("contacts");
+  await expect(page.getByTestId("param-item-lastname")).toHaveValue("@triggerBody()?['text']");
+
+  // Another table: the card follows, the old column goes, the table's own columns are offered.
+  await table.selectOption("accounts");
+  await expect(page.locator('[data-step="Add_a_contact"]')).toContainText("CreateRecord · accounts");
+  await page.getByTestId("param-remove-lastname").click();
+  await expect(page.getByTestId("param-item-lastname")).toHaveCount(0);
+  await page.getByTestId("param-add-column").selectOption("name");
+  await page.getByTestId("param-item-name").fill("@{triggerBody()?['text']} Ltd");
+  await page.getByTestId("param-item-name").press("Enter");
+  await expect(page.getByTestId("param-item-name")).toHaveValue("@{triggerBody()?['text']} Ltd");
+
+  await page.getByTestId("trigger-field-text").fill("Northwind");
+  await page.getByTestId("run-persona").selectOption("sam");
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
+  await page.locator('[data-step="Add_a_contact"]').click();
+  await expect(page.getByTestId("step-run-outputs")).toContainText('"name": "Northwind Ltd"');
 });

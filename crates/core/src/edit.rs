@@ -169,6 +169,27 @@ impl Flow {
         Ok(())
     }
 
+    /// Sets a connector step's parameter (`inputs.parameters[name]`), or removes it with `None`.
+    /// A parameter keeps its place when it changes; a new one goes last, as the designer adds it.
+    pub fn set_parameter(&mut self, action: &str, name: &str, value: Option<Value>) -> Result<(), EditError> {
+        let found = self.find_action_mut(action).ok_or_else(|| EditError::NoSuchAction(action.into()))?;
+        let inputs = found.body_mut().get_mut("inputs").and_then(Value::as_object_mut);
+        let Some(inputs) = inputs.filter(|i| i.contains_key("host")) else {
+            return Err(EditError::NoParameters(action.into()));
+        };
+        let parameters = inputs.entry("parameters").or_insert_with(|| Value::Object(Map::new()));
+        let Some(parameters) = parameters.as_object_mut() else { return Err(EditError::NoParameters(action.into())) };
+        match value {
+            Some(value) => {
+                parameters.insert(name.to_owned(), value);
+            }
+            None => {
+                parameters.shift_remove(name);
+            }
+        }
+        Ok(())
+    }
+
     /// The named actions, with their contents, as clipboard JSON: an `actions` map like a flow file's.
     pub fn copy_actions(&self, names: &[String]) -> Result<Value, EditError> {
         let mut map = Map::new();

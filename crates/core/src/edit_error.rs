@@ -21,4 +21,6 @@ pub enum EditError {
     IntoItself(String),
     #[error("the clipboard does not hold actions: {0}")]
     BadClipboard(String),
+    #[error("`{0}` is not a connector step: only connector steps have parameters")]
+    NoParameters(String),
 }

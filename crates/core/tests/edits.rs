@@ -255,3 +255,21 @@ fn references_to(value: &Value, action: &str) -> usize {
         _ => 0,
     }
 }
+
+#[test]
+fn a_connector_step_s_parameter_is_set_in_place_added_last_and_removed() {
+    let mut flow = Flow::from_value(json!({ "properties": { "definition": {
+        "triggers": { "manual": { "type": "Request", "kind": "Button", "inputs": {} } },
+        "actions": {
+            "Add": { "type": "OpenApiConnection", "inputs": { "host": { "connectionName": "c", "operationId": "CreateRecord" },
+                "parameters": { "entityName": "contacts", "item/lastname": "X" } }, "runAfter": {} },
+            "Note": { "type": "Compose", "inputs": "x", "runAfter": { "Add": ["Succeeded"] } } } } } }))
+    .unwrap();
+    flow.set_parameter("Add", "entityName", Some(json!("accounts"))).unwrap();
+    flow.set_parameter("Add", "item/name", Some(json!("Fabrikam"))).unwrap();
+    flow.set_parameter("Add", "item/lastname", None).unwrap();
+    let parameters = flow.find_action("Add").unwrap().body()["inputs"]["parameters"].clone();
+    assert_eq!(serde_json::to_string(&parameters).unwrap(), r#"{"entityName":"accounts","item/name":"Fabrikam"}"#);
+    assert!(flow.set_parameter("Note", "x", Some(json!(1))).unwrap_err().to_string().contains("not a connector step"));
+    assert!(flow.set_parameter("Nope", "x", None).unwrap_err().to_string().contains("no action named"));
+}

@@ -39,6 +39,8 @@ import type { SignInIdRequest } from "./SignInIdRequest";
 import type { SignInStarted } from "./SignInStarted";
 import type { SignOutRequest } from "./SignOutRequest";
 import type { SignedInResult } from "./SignedInResult";
+import type { StepParameters } from "./StepParameters";
+import type { StepParametersRequest } from "./StepParametersRequest";
 import type { ValidateFlowRequest } from "./ValidateFlowRequest";
 
 /** Every backend command: its request and response types. */
@@ -72,6 +74,7 @@ export type Commands = {
   start_run: { request: RunFlowRequest; response: RunStarted };
   poll_run: { request: PollRunRequest; response: RunProgress };
   cancel_run: { request: RunIdRequest; response: boolean };
+  step_parameters: { request: StepParametersRequest; response: StepParameters };
 };
 
 export type CommandName = keyof Commands;
@@ -106,6 +109,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "start_run",
   "poll_run",
   "cancel_run",
+  "step_parameters",
 ];
 
 export type { ApiError };

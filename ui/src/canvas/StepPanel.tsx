@@ -10,6 +10,7 @@ import { describeError } from "../errors";
 import { explainDataverseError } from "../dataverseErrors";
 import type { StepMock } from "../bindings/StepMock";
 import { MockEditor } from "./MockEditor";
+import { DataverseProperties } from "./DataverseProperties";
 import { runsAsLabel } from "./runsAs";
 
 /** The selected step: its name (rename), who it runs as (the connection picker), delete. */
@@ -151,6 +152,9 @@ export function StepPanel({
             </details>
           )}
         </section>
+      )}
+      {step.kind === "dataverse" && (
+        <DataverseProperties backend={backend} flowJson={flow.source} action={step.name} edit={(change) => void edit(change, step.name)} />
       )}
       {mock && <MockEditor key={step.name} mock={mock.current} onChange={mock.set} />}
       {onRerunFrom && (

@@ -15,6 +15,13 @@ pub enum FlowEdit {
     SetConnectionChoice { action: String, choice: ConnectionChoice },
     Rename { from: String, to: String },
     Delete { action: String },
+    /// Sets a connector step's parameter; a null value removes it.
+    SetParameter {
+        action: String,
+        parameter: String,
+        #[ts(type = "unknown")]
+        value: Option<serde_json::Value>,
+    },
 }
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
@@ -41,6 +48,9 @@ impl Command for EditFlow {
             FlowEdit::Rename { from, to } => flow.rename_action(&from, &to).map_err(refused)?,
             FlowEdit::Delete { action } => {
                 flow.delete_action(&action).map_err(refused)?;
+            }
+            FlowEdit::SetParameter { action, parameter, value } => {
+                flow.set_parameter(&action, &parameter, value.filter(|v| !v.is_null())).map_err(refused)?
             }
         }
         Ok(FlowDocument::of(request.name, request.path, &flow, &validation_context(ctx)))
@@ -107,5 +117,45 @@ impl Command for GetConnectionOptions {
             disabled_reason: invoker_reason,
         });
         Ok(options)
+    }
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StepParametersRequest {
+    pub flow_json: String,
+    pub action: String,
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct StepParameters {
+    pub operation_id: Option<String>,
+    /// `inputs.parameters` as written, in order.
+    #[ts(type = "Record<string, unknown>")]
+    pub parameters: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A connector step's parameters, for its property form.
+pub struct GetStepParameters;
+
+impl Command for GetStepParameters {
+    const NAME: &'static str = "step_parameters";
+    type Request = StepParametersRequest;
+    type Response = StepParameters;
+
+    async fn run(_: &Context, request: StepParametersRequest) -> Result<StepParameters, ApiError> {
+        let flow = Flow::parse(&request.flow_json)?;
+        let action = flow
+            .find_action(&request.action)
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidArguments, format!("there is no action named `{}`", request.action)))?;
+        let parameters = action
+            .body()
+            .get("inputs")
+            .and_then(|i| i.get("parameters"))
+            .and_then(serde_json::Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        Ok(StepParameters { operation_id: action.operation_id().map(str::to_owned), parameters })
     }
 }
