@@ -392,3 +392,33 @@ test("a Dataverse step's table and columns are picked from the environment's tab
   await page.locator('[data-step="Add_a_contact"]').click();
   await expect(page.getByTestId("step-run-outputs")).toContainText('"name": "Northwind Ltd"');
 });
+
+test("steps are added from the palette: on a + between steps, dragged onto one, and into an empty branch", async ({ page }) => {
+  await openFixture(page, "add-contact");
+  const plus = (edge: string) => page.locator(`[data-testid="edge-add"][data-edge="${edge}"]`);
+  const item = (template: string) => page.locator(`[data-testid="palette-item"][data-template="${template}"]`);
+
+  // Pick the + between two steps, then the step to put there.
+  await plus("step:Add_a_contact->step:Say_who").click();
+  await expect(page.getByTestId("palette-target")).toHaveText("Click a step to add it at the + you picked");
+  await item("compose").click();
+  await expect(page.locator('[data-step="Compose"]')).toBeVisible();
+  await expect(page.getByTestId("step-panel")).toContainText("Compose");
+  await expect(plus("step:Compose->step:Say_who")).toBeVisible();
+
+  // Drag a Condition onto the + before the first step.
+  await item("condition").dragTo(plus("step:manual->step:Add_a_contact"));
+  await expect(page.locator('[data-step="Condition"]')).toBeVisible();
+  await expect(page.getByTestId("branch-label")).toHaveText(["Yes · empty", "No · empty"]);
+
+  // Its empty "No" branch takes a Dataverse step on the edge to its label.
+  await plus("step:Condition->branch:Condition:No").click();
+  await item("listRows").click();
+  await expect(page.locator('[data-step="List_rows"]')).toContainText("ListRecords");
+  await page.getByTestId("toggle-code").click();
+  const code = await page.getByTestId("code-view").textContent();
+  const definition = JSON.parse(code!).properties.definition.actions;
+  expect(definition.Condition.else.actions.List_rows.inputs.host.connectionName).toBe("shared_commondataserviceforapps");
+  expect(definition.Add_a_contact.runAfter).toEqual({ Condition: ["Succeeded"] });
+  expect(definition.Say_who.runAfter).toEqual({ Compose: ["Succeeded"] });
+});

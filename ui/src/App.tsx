@@ -16,6 +16,11 @@ import type { RunRecord } from "./bindings/RunRecord";
 import { findStepRecord, loopPasses, resultsByStep } from "./runs";
 import { LiveStatusContext, LiveStatusStore } from "./canvas/liveStatus";
 import type { StepMock } from "./bindings/StepMock";
+import type { BranchRef } from "./bindings/BranchRef";
+import type { Position } from "./bindings/Position";
+import type { StepTemplate } from "./bindings/StepTemplate";
+import { InsertionContext, type Insertion } from "./canvas/InsertableEdge";
+import { Palette } from "./canvas/Palette";
 import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
 import { EnvironmentsPanel } from "./environments/EnvironmentsPanel";
@@ -49,6 +54,8 @@ export function App({ backend }: { backend: Backend }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [whoCanRun, setWhoCanRun] = useState<Matrix | null>(null);
   const [showEnvironments, setShowEnvironments] = useState(false);
+  // The "+" between steps that the palette adds to next, when one was picked.
+  const [insertAt, setInsertAt] = useState<Position | null>(null);
   // Canned answers for steps in test runs, by step name; kept while the flow is open.
   const [mocks, setMocks] = useState<Map<string, StepMock>>(new Map());
   const mockedSteps = useMemo(() => new Set(mocks.keys()), [mocks]);
@@ -192,6 +199,17 @@ export function App({ backend }: { backend: Backend }) {
     setRun(IDLE_RUN);
     setSelected(selectAfter);
   };
+  const insertStep = async (template: StepTemplate, position: Position) => {
+    try {
+      const edited = await backend.call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: { kind: "insert", template, position } });
+      const before = new Set(allStepNames(flow.outline.steps));
+      setInsertAt(null);
+      applyEdit(edited, allStepNames(edited.outline.steps).find((n) => !before.has(n)) ?? null);
+    } catch (error) {
+      setOpenError(toBackendError(error));
+    }
+  };
+  const insertion: Insertion = { picked: insertAt, pick: setInsertAt, drop: (at, template) => void insertStep(template, at) };
   const key = flow.path ?? flow.name;
   const startRun = async (persona: string, triggerBody: unknown, impersonate: boolean, rerunFrom?: { runId: number; step: string }) => {
     live.clear();
@@ -388,17 +406,23 @@ export function App({ backend }: { backend: Backend }) {
           </pre>
         ) : (
           <LiveStatusContext.Provider value={live}>
-            <FlowCanvas
-              outline={flow.outline}
-              problems={problems}
-              collapsed={collapsed}
-              onToggle={toggle}
-              onSelect={setSelected}
-              loops={loops}
-              passes={passes}
-              onShowPass={showPass}
-              focus={focus}
-              mocked={mockedSteps}
+            <InsertionContext.Provider value={insertion}>
+              <FlowCanvas
+                outline={flow.outline}
+                problems={problems}
+                collapsed={collapsed}
+                onToggle={toggle}
+                onSelect={setSelected}
+                loops={loops}
+                passes={passes}
+                onShowPass={showPass}
+                focus={focus}
+                mocked={mockedSteps}
+              />
+            </InsertionContext.Provider>
+            <Palette
+              target={insertAt ? "Click a step to add it at the + you picked" : selected ? `Adds after ${selected.replace(/_/g, " ")}` : "Adds at the end of the flow"}
+              onAdd={(template) => void insertStep(template, insertAt ?? positionAfter(flow.outline, selected))}
             />
           </LiveStatusContext.Provider>
         )}
@@ -458,6 +482,21 @@ export function App({ backend }: { backend: Backend }) {
       </footer>
     </div>
   );
+}
+
+/** After `name` in its own scope (before its next sibling), or at the end of the flow. */
+function positionAfter(outline: FlowDocument["outline"], name: string | null): Position {
+  const search = (steps: StepOutline[], parent: BranchRef | undefined): Position | null => {
+    for (const [i, s] of steps.entries()) {
+      if (s.name === name) return { parent, after: s.name, before: steps[i + 1]?.name };
+      for (const b of s.branches) {
+        const found = search(b.steps, { container: s.name, slot: b.slot });
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  return (name ? search(outline.steps, undefined) : null) ?? { after: outline.steps[outline.steps.length - 1]?.name };
 }
 
 function allStepNames(steps: FlowDocument["outline"]["steps"]): string[] {

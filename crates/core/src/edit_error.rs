@@ -23,4 +23,6 @@ pub enum EditError {
     BadClipboard(String),
     #[error("`{0}` is not a connector step: only connector steps have parameters")]
     NoParameters(String),
+    #[error("the flow has no Dataverse connection reference for a new Dataverse step to use; add one first")]
+    NoDataverseReference,
 }

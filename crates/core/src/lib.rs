@@ -13,6 +13,7 @@ pub mod model;
 pub mod outline;
 pub(crate) mod pointer;
 pub mod sample;
+pub mod templates;
 pub mod trigger_input;
 pub mod solution;
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use crate::connection::{runs_as, RunsAs, TriggerIdentity};
-use crate::model::{Action, ActionKind, Flow, Trigger, TriggerKind};
+use crate::model::{Action, ActionKind, Flow, Slot, Trigger, TriggerKind};
 use crate::trigger_input::{trigger_input, TriggerInput};
 use crate::FlowError;
 
@@ -71,6 +71,8 @@ pub struct RunAfterEdge {
 pub struct BranchOutline {
     /// "Yes", "No", a switch case name, "Default", or "Body" for loops and scopes.
     pub label: String,
+    /// Where the branch's actions live in the container, to insert steps into it.
+    pub slot: Slot,
     pub steps: Vec<StepOutline>,
 }
 
@@ -122,7 +124,7 @@ fn scope(actions: &[Action], references: Option<&Map<String, Value>>, identity: 
                 branches: action
                     .branches
                     .iter()
-                    .map(|b| BranchOutline { label: b.slot.label(kind), steps: scope(&b.actions, references, identity) })
+                    .map(|b| BranchOutline { label: b.slot.label(kind), slot: b.slot.clone(), steps: scope(&b.actions, references, identity) })
                     .collect(),
             }
         })

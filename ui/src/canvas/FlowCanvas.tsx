@@ -4,8 +4,10 @@ import type { FlowOutline } from "../bindings/FlowOutline";
 import type { StepProblems } from "../problems";
 import { CARD, LABEL, layoutFlow } from "./layout";
 import { BranchLabel, StepCard, type StepNodeData } from "./StepCard";
+import { InsertableEdge } from "./InsertableEdge";
 
 const nodeTypes = { step: StepCard, branch: BranchLabel };
+const edgeTypes = { insertable: InsertableEdge };
 
 /**
  * The canvas is derived from the outline; it holds no state of its own. Memoised: the app's other
@@ -47,7 +49,13 @@ export const FlowCanvas = memo(function FlowCanvas({
   };
   // The layout moves only with the outline or a collapse; run statuses never re-lay the canvas.
   const layout = useMemo(() => layoutFlow(outline, collapsed), [outline, collapsed]);
-  const edges = useMemo(() => layout.edges.map((e): Edge => ({ ...e, type: "smoothstep" })), [layout]);
+  const edges = useMemo(
+    () =>
+      layout.edges.map(
+        (e): Edge => (e.insert ? { id: e.id, source: e.source, target: e.target, type: "insertable", data: { insert: e.insert } } : { id: e.id, source: e.source, target: e.target, type: "smoothstep" }),
+      ),
+    [layout],
+  );
   // A card whose data did not change keeps its node object, so React Flow re-renders only the
   // cards a streamed status touched (a 500-step run stays smooth).
   const previous = useRef(new Map<string, Node>());
@@ -87,6 +95,7 @@ export const FlowCanvas = memo(function FlowCanvas({
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
       nodesDraggable={false}
       onNodeClick={(_, node) => onSelect(node.id.startsWith("step:") ? node.id.slice(5) : null)}
       onPaneClick={() => onSelect(null)}

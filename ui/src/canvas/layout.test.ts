@@ -13,8 +13,8 @@ const outline: FlowOutline = {
   steps: [
     step("First"),
     step("Check", [
-      { label: "Yes", steps: [step("Yes_1"), step("Yes_2")] },
-      { label: "No", steps: [] },
+      { label: "Yes", slot: { kind: "actions" }, steps: [step("Yes_1"), step("Yes_2")] },
+      { label: "No", slot: { kind: "else" }, steps: [] },
     ], "condition"),
     step("Last"),
   ],
@@ -80,5 +80,18 @@ describe("layoutFlow", () => {
   it("joins every branch's end to the step after the container", () => {
     const into = layout.edges.filter((e) => e.target === "step:Last").map((e) => e.source);
     expect(into).toEqual(["step:Yes_2", "branch:Check:No"]);
+  });
+
+  it("marks one place per gap to insert a step: between steps, first in a branch, into an empty branch", () => {
+    const layout = layoutFlow(outline);
+    const places = layout.edges.filter((e) => e.insert).map((e) => `${e.source}->${e.target} ${JSON.stringify(e.insert)}`);
+    expect(places).toEqual([
+      'step:manual->step:First {"before":"First"}',
+      'step:First->step:Check {"after":"First","before":"Check"}',
+      'branch:Check:Yes->step:Yes_1 {"parent":{"container":"Check","slot":{"kind":"actions"}},"before":"Yes_1"}',
+      'step:Yes_1->step:Yes_2 {"parent":{"container":"Check","slot":{"kind":"actions"}},"after":"Yes_1","before":"Yes_2"}',
+      'step:Check->branch:Check:No {"parent":{"container":"Check","slot":{"kind":"else"}}}',
+      'step:Yes_2->step:Last {"after":"Check","before":"Last"}',
+    ]);
   });
 });

@@ -1,5 +1,7 @@
 import type { StepOutline } from "../bindings/StepOutline";
 import type { FlowOutline } from "../bindings/FlowOutline";
+import type { BranchRef } from "../bindings/BranchRef";
+import type { Position } from "../bindings/Position";
 
 /** Card and spacing sizes, in canvas pixels. */
 export const CARD = { width: 280, height: 76 } as const;
@@ -15,6 +17,8 @@ export interface LaidOutEdge {
   id: string;
   source: string;
   target: string;
+  /** Where a step dropped on this edge goes; absent on edges that take no step. */
+  insert?: Position;
 }
 
 export interface Layout {
@@ -41,7 +45,7 @@ export function layoutFlow(outline: FlowOutline, collapsed: ReadonlySet<string> 
     steps.map((s) => (collapsed.has(s.name) ? { ...s, branches: [] } : { ...s, branches: s.branches.map((b) => ({ ...b, steps: fold(b.steps) })) }));
   const sequence = fold(outline.trigger ? [outline.trigger, ...outline.steps] : outline.steps);
   const size = sequenceSize(sequence);
-  placeSequence(sequence, 0, 0, size.width, nodes, edges, []);
+  placeSequence(sequence, 0, 0, size.width, nodes, edges, [], undefined);
   return { nodes, edges, width: size.width, height: size.height };
 }
 
@@ -81,17 +85,24 @@ function placeSequence(
   nodes: LaidOutNode[],
   edges: LaidOutEdge[],
   entering: string[],
+  parent: BranchRef | undefined,
 ): string[] {
   let y = top;
   let previous = entering;
+  // The step before, in this scope: a new step on the edge goes after it (the trigger is none).
+  let before: string | undefined;
   for (const step of steps) {
     const size = stepSize(step);
     const id = `step:${step.name}`;
     nodes.push({ id, kind: "step", x: left + (width - CARD.width) / 2, y, step, isTrigger: step.kind === "trigger" });
-    for (const source of previous) edges.push({ id: `${source}->${id}`, source, target: id });
+    // One place to insert per gap, even where several branches join into this step.
+    previous.forEach((source, i) =>
+      edges.push({ id: `${source}->${id}`, source, target: id, insert: i === 0 ? { parent, after: before, before: step.name } : undefined }),
+    );
     previous = step.branches.length
       ? placeBranches(step, left + (width - size.width) / 2, y + CARD.height + GAP_Y, size.width, nodes, edges)
       : [id];
+    before = step.kind === "trigger" ? undefined : step.name;
     y += size.height + GAP_Y;
   }
   return previous;
@@ -112,9 +123,11 @@ function placeBranches(
   step.branches.forEach((branch, i) => {
     const id = `branch:${step.name}:${branch.label}`;
     const w = sizes[i].width;
+    const into: BranchRef = { container: step.name, slot: branch.slot };
     nodes.push({ id, kind: "branch", x: x + (w - LABEL.width) / 2, y: top, label: branch.label, empty: branch.steps.length === 0 });
-    edges.push({ id: `step:${step.name}->${id}`, source: `step:${step.name}`, target: id });
-    exits.push(...placeSequence(branch.steps, x, top + LABEL.height + GAP_Y, w, nodes, edges, [id]));
+    // An empty branch takes its first step on the edge to its label.
+    edges.push({ id: `step:${step.name}->${id}`, source: `step:${step.name}`, target: id, insert: branch.steps.length ? undefined : { parent: into } });
+    exits.push(...placeSequence(branch.steps, x, top + LABEL.height + GAP_Y, w, nodes, edges, [id], into));
     x += w + GAP_X;
   });
   return exits;

@@ -1,7 +1,8 @@
 //! Edits of the flow being designed. The UI sends the flow JSON and one edit; the answer is the
 //! edited document (outline, diagnostics and the new JSON), so the model stays the source of truth.
 
-use flowbench_core::{ConnectionChoice, Flow};
+use flowbench_core::templates::StepTemplate;
+use flowbench_core::{ConnectionChoice, Flow, Position};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -15,6 +16,8 @@ pub enum FlowEdit {
     SetConnectionChoice { action: String, choice: ConnectionChoice },
     Rename { from: String, to: String },
     Delete { action: String },
+    /// Adds a new step from the palette at a position.
+    Insert { template: StepTemplate, position: Position },
     /// Sets a connector step's parameter; a null value removes it.
     SetParameter {
         action: String,
@@ -48,6 +51,9 @@ impl Command for EditFlow {
             FlowEdit::Rename { from, to } => flow.rename_action(&from, &to).map_err(refused)?,
             FlowEdit::Delete { action } => {
                 flow.delete_action(&action).map_err(refused)?;
+            }
+            FlowEdit::Insert { template, position } => {
+                flow.insert_template(template, &position).map_err(refused)?;
             }
             FlowEdit::SetParameter { action, parameter, value } => {
                 flow.set_parameter(&action, &parameter, value.filter(|v| !v.is_null())).map_err(refused)?

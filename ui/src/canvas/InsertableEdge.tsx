@@ -1,0 +1,55 @@
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath } from "@xyflow/react";
+import { createContext, useContext, useState } from "react";
+import type { Position } from "../bindings/Position";
+import type { StepTemplate } from "../bindings/StepTemplate";
+import { STEP_MIME } from "./Palette";
+
+/** What a "+" on an edge does: picked (the palette then adds there) or a step dropped on it. */
+export interface Insertion {
+  pick: (at: Position) => void;
+  drop: (at: Position, template: StepTemplate) => void;
+  picked: Position | null;
+}
+
+export const InsertionContext = createContext<Insertion | null>(null);
+
+/** An edge between two steps with a "+" in its middle: the place a new step goes. */
+export function InsertableEdge(props: EdgeProps & { data?: { insert?: Position } }) {
+  const [path, x, y] = getSmoothStepPath(props);
+  const insertion = useContext(InsertionContext);
+  const [over, setOver] = useState(false);
+  const at = props.data?.insert;
+  const picked = at !== undefined && insertion?.picked !== null && JSON.stringify(insertion?.picked) === JSON.stringify(at);
+  return (
+    <>
+      <BaseEdge path={path} markerEnd={props.markerEnd} style={props.style} />
+      {at && insertion && (
+        <EdgeLabelRenderer>
+          <button
+            type="button"
+            className={`edge-add${over ? " is-over" : ""}${picked ? " is-picked" : ""}`}
+            data-testid="edge-add"
+            data-edge={props.id}
+            title="Add a step here"
+            style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
+            onClick={() => insertion.pick(at)}
+            onDragOver={(e) => {
+              if (!e.dataTransfer.types.includes(STEP_MIME)) return;
+              e.preventDefault();
+              setOver(true);
+            }}
+            onDragLeave={() => setOver(false)}
+            onDrop={(e) => {
+              e.preventDefault();
+              setOver(false);
+              const template = e.dataTransfer.getData(STEP_MIME) as StepTemplate;
+              if (template) insertion.drop(at, template);
+            }}
+          >
+            +
+          </button>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+}
