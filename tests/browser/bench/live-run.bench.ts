@@ -1,13 +1,12 @@
 // The live run of a generated 500-step flow against the sandbox: how smooth the canvas stays while
 // statuses stream in (frame times, from requestAnimationFrame), and how long reopening the stored
-// run takes. Results go to target/bench/ui.json for `npm run bench`'s table.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// run takes.
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { record } from "./results";
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
-const TARGET = process.env.CARGO_TARGET_DIR ?? path.join(ROOT, "target");
 const STEPS = 500;
 const RUNS = 5;
 
@@ -103,7 +102,5 @@ test("a live run of 500 steps and reopening it", async ({ page }) => {
     { name: "ui/live run 500 steps: p95 frame", ms: p95, target: 20, detail: `${RUNS} runs, ${frames.length} frames, worst ${Math.max(...frames).toFixed(1)} ms, run ${Math.min(...runTimes)}–${Math.max(...runTimes)} ms` },
     { name: "ui/reopen stored 500-step run", ms: reopenMs, target: 1000, detail: "history pick to statuses on the cards" },
   ];
-  mkdirSync(path.join(TARGET, "bench"), { recursive: true });
-  writeFileSync(path.join(TARGET, "bench", "ui.json"), JSON.stringify(results, null, 2));
-  console.log(readFileSync(path.join(TARGET, "bench", "ui.json"), "utf8"));
+  record(results);
 });
