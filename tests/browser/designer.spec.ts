@@ -422,3 +422,28 @@ test("steps are added from the palette: on a + between steps, dragged onto one, 
   expect(definition.Add_a_contact.runAfter).toEqual({ Condition: ["Succeeded"] });
   expect(definition.Say_who.runAfter).toEqual({ Compose: ["Succeeded"] });
 });
+
+test.describe("with the system clipboard", () => {
+  test.use({ permissions: ["clipboard-read", "clipboard-write"] });
+
+  test("a step is copied with Ctrl+C and pasted with Ctrl+V into another flow, renamed when its name is taken", async ({ page }) => {
+    await openFixture(page, "add-contact");
+    await page.locator('[data-step="Say_who"]').click();
+    await page.keyboard.press("Control+c");
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain('"Say_who"');
+
+    page.once("dialog", (dialog) => dialog.accept(browserFixture("loop.json")));
+    await page.getByTestId("open").click();
+    await expect(page.getByTestId("flow-name")).toHaveText("loop");
+    await page.locator('[data-step="Each_value"]').click();
+    await page.keyboard.press("Control+v");
+    await expect(page.locator('[data-step="Say_who"]')).toBeVisible();
+    await page.keyboard.press("Control+v");
+    await expect(page.locator('[data-step="Say_who_2"]')).toBeVisible();
+
+    // JSON from elsewhere pastes too; text that is not steps is refused with a reason.
+    await page.evaluate(() => navigator.clipboard.writeText("not steps"));
+    await page.keyboard.press("Control+v");
+    await expect(page.getByTestId("open-error")).toHaveAttribute("data-code", "edit_refused");
+  });
+});

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type Backend, type BackendError, toBackendError } from "./backend/Backend";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { EnvironmentInfo } from "./bindings/EnvironmentInfo";
@@ -54,6 +54,8 @@ export function App({ backend }: { backend: Backend }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [whoCanRun, setWhoCanRun] = useState<Matrix | null>(null);
   const [showEnvironments, setShowEnvironments] = useState(false);
+  // What Ctrl+C copied, for when the page may not read the system clipboard.
+  const clipboard = useRef<string | null>(null);
   // The "+" between steps that the palette adds to next, when one was picked.
   const [insertAt, setInsertAt] = useState<Position | null>(null);
   // Canned answers for steps in test runs, by step name; kept while the flow is open.
@@ -199,12 +201,39 @@ export function App({ backend }: { backend: Backend }) {
     setRun(IDLE_RUN);
     setSelected(selectAfter);
   };
+  /** Selects the step an edit added and brings it into view. */
+  const showAdded = (before: FlowDocument, after: FlowDocument) => {
+    const known = new Set(allStepNames(before.outline.steps));
+    const added = allStepNames(after.outline.steps).find((n) => !known.has(n)) ?? null;
+    setInsertAt(null);
+    applyEdit(after, added);
+    if (added) setFocus({ step: added, request: Date.now() });
+  };
   const insertStep = async (template: StepTemplate, position: Position) => {
     try {
       const edited = await backend.call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: { kind: "insert", template, position } });
-      const before = new Set(allStepNames(flow.outline.steps));
-      setInsertAt(null);
-      applyEdit(edited, allStepNames(edited.outline.steps).find((n) => !before.has(n)) ?? null);
+      showAdded(flow, edited);
+    } catch (error) {
+      setOpenError(toBackendError(error));
+    }
+  };
+  const copyStep = async (name: string) => {
+    try {
+      const text = await backend.call("copy_steps", { flowJson: flow.source, names: [name] });
+      clipboard.current = text;
+      await navigator.clipboard?.writeText(text).catch(() => undefined);
+    } catch (error) {
+      setOpenError(toBackendError(error));
+    }
+  };
+  const pasteSteps = async () => {
+    // The system clipboard when the page may read it, else what was copied in this window.
+    const text = (await navigator.clipboard?.readText().catch(() => null)) || clipboard.current;
+    if (!text) return;
+    try {
+      const position = insertAt ?? positionAfter(flow.outline, selected);
+      const edited = await backend.call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: { kind: "paste", clipboard: text, position } });
+      showAdded(flow, edited);
     } catch (error) {
       setOpenError(toBackendError(error));
     }
@@ -389,6 +418,17 @@ export function App({ backend }: { backend: Backend }) {
           if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "y") {
             e.preventDefault();
             redo();
+            return;
+          }
+          // Copy and paste steps as JSON through the system clipboard (also between flows).
+          if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "c" && selectedStep && selectedStep.kind !== "trigger") {
+            e.preventDefault();
+            void copyStep(selectedStep.name);
+            return;
+          }
+          if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "v") {
+            e.preventDefault();
+            void pasteSteps();
             return;
           }
           // Delete removes the selected step, unless the user is typing.

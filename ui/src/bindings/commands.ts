@@ -8,6 +8,7 @@ import type { AppInfo } from "./AppInfo";
 import type { BeginSignInRequest } from "./BeginSignInRequest";
 import type { ConnectionOption } from "./ConnectionOption";
 import type { ConnectionOptionsRequest } from "./ConnectionOptionsRequest";
+import type { CopyStepsRequest } from "./CopyStepsRequest";
 import type { Diagnostic } from "./Diagnostic";
 import type { EditFlowRequest } from "./EditFlowRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
@@ -75,6 +76,7 @@ export type Commands = {
   poll_run: { request: PollRunRequest; response: RunProgress };
   cancel_run: { request: RunIdRequest; response: boolean };
   step_parameters: { request: StepParametersRequest; response: StepParameters };
+  copy_steps: { request: CopyStepsRequest; response: string };
 };
 
 export type CommandName = keyof Commands;
@@ -110,6 +112,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "poll_run",
   "cancel_run",
   "step_parameters",
+  "copy_steps",
 ];
 
 export type { ApiError };

@@ -18,6 +18,8 @@ pub enum FlowEdit {
     Delete { action: String },
     /// Adds a new step from the palette at a position.
     Insert { template: StepTemplate, position: Position },
+    /// Pastes steps copied as JSON (an `actions` map, from this flow or another) at a position.
+    Paste { clipboard: String, position: Position },
     /// Sets a connector step's parameter; a null value removes it.
     SetParameter {
         action: String,
@@ -54,6 +56,12 @@ impl Command for EditFlow {
             }
             FlowEdit::Insert { template, position } => {
                 flow.insert_template(template, &position).map_err(refused)?;
+            }
+            FlowEdit::Paste { clipboard, position } => {
+                let actions: serde_json::Value = serde_json::from_str(&clipboard).map_err(|e| {
+                    ApiError::new(ErrorCode::EditRefused, format!("the clipboard does not hold steps as JSON ({e})"))
+                })?;
+                flow.paste_actions(&actions, &position).map_err(refused)?;
             }
             FlowEdit::SetParameter { action, parameter, value } => {
                 flow.set_parameter(&action, &parameter, value.filter(|v| !v.is_null())).map_err(refused)?
@@ -163,5 +171,28 @@ impl Command for GetStepParameters {
             .cloned()
             .unwrap_or_default();
         Ok(StepParameters { operation_id: action.operation_id().map(str::to_owned), parameters })
+    }
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CopyStepsRequest {
+    pub flow_json: String,
+    pub names: Vec<String>,
+}
+
+/// Steps as clipboard JSON (an `actions` map with their contents), to paste here or in another
+/// flow, or into Power Automate's own clipboard-friendly tools.
+pub struct CopySteps;
+
+impl Command for CopySteps {
+    const NAME: &'static str = "copy_steps";
+    type Request = CopyStepsRequest;
+    type Response = String;
+
+    async fn run(_: &Context, request: CopyStepsRequest) -> Result<String, ApiError> {
+        let flow = Flow::parse(&request.flow_json)?;
+        let actions = flow.copy_actions(&request.names).map_err(|e| ApiError::new(ErrorCode::EditRefused, e.to_string()))?;
+        Ok(serde_json::to_string_pretty(&actions).expect("actions serialise"))
     }
 }
