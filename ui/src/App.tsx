@@ -54,6 +54,13 @@ export function App({ backend }: { backend: Backend }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [whoCanRun, setWhoCanRun] = useState<Matrix | null>(null);
   const [showEnvironments, setShowEnvironments] = useState(false);
+  // The latest keyboard handler, read by one window listener.
+  const keyHandler = useRef<(e: KeyboardEvent) => void>(() => {});
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => keyHandler.current(e);
+    window.addEventListener("keydown", listener);
+    return () => window.removeEventListener("keydown", listener);
+  }, []);
   // What Ctrl+C copied, for when the page may not read the system clipboard.
   const clipboard = useRef<string | null>(null);
   // The "+" between steps that the palette adds to next, when one was picked.
@@ -238,6 +245,40 @@ export function App({ backend }: { backend: Backend }) {
       setOpenError(toBackendError(error));
     }
   };
+  // The canvas's shortcuts work wherever focus is on the page, except while typing in a field.
+  const onKey = (e: KeyboardEvent) => {
+    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+    if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "z") {
+      e.preventDefault();
+      if (e.shiftKey) redo();
+      else undo();
+      return;
+    }
+    if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "y") {
+      e.preventDefault();
+      redo();
+      return;
+    }
+    // Copy and paste steps as JSON through the system clipboard (also between flows).
+    if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "c" && selectedStep && selectedStep.kind !== "trigger") {
+      e.preventDefault();
+      void copyStep(selectedStep.name);
+      return;
+    }
+    if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "v") {
+      e.preventDefault();
+      void pasteSteps();
+      return;
+    }
+    // Delete removes the selected step, unless the user is typing.
+    if (e.key === "Delete" && selectedStep && selectedStep.kind !== "trigger" && !typing) {
+      void backend
+        .call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: { kind: "delete", action: selectedStep.name } })
+        .then((edited) => applyEdit(edited, null))
+        .catch((error: unknown) => setOpenError(toBackendError(error)));
+    }
+  };
+  keyHandler.current = onKey;
   const insertion: Insertion = { picked: insertAt, pick: setInsertAt, drop: (at, template) => void insertStep(template, at) };
   const key = flow.path ?? flow.name;
   const startRun = async (persona: string, triggerBody: unknown, impersonate: boolean, rerunFrom?: { runId: number; step: string }) => {
@@ -407,38 +448,6 @@ export function App({ backend }: { backend: Backend }) {
       <main
         className={`canvas${selectedStep ? " has-panel" : ""}`}
         data-testid="canvas"
-        onKeyDown={(e) => {
-          const typing = e.target instanceof HTMLInputElement;
-          if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "z") {
-            e.preventDefault();
-            if (e.shiftKey) redo();
-            else undo();
-            return;
-          }
-          if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "y") {
-            e.preventDefault();
-            redo();
-            return;
-          }
-          // Copy and paste steps as JSON through the system clipboard (also between flows).
-          if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "c" && selectedStep && selectedStep.kind !== "trigger") {
-            e.preventDefault();
-            void copyStep(selectedStep.name);
-            return;
-          }
-          if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "v") {
-            e.preventDefault();
-            void pasteSteps();
-            return;
-          }
-          // Delete removes the selected step, unless the user is typing.
-          if (e.key === "Delete" && selectedStep && selectedStep.kind !== "trigger" && !(e.target instanceof HTMLInputElement)) {
-            void backend
-              .call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: { kind: "delete", action: selectedStep.name } })
-              .then((edited) => applyEdit(edited, null))
-              .catch((error: unknown) => setOpenError(toBackendError(error)));
-          }
-        }}
       >
         {view === "code" ? (
           <pre className="code-view" data-testid="code-view">
