@@ -317,6 +317,10 @@ describe("sign-in against an OpenID Connect provider", () => {
     const list = await flowbench(["env", "list"]);
     assert.doesNotMatch(list.stdout, /sam@flowbench\.test/);
     assert.match(list.stdout, /admin@flowbench\.test/);
+    const owner = await flowbench(["env", "default", "ADMIN@flowbench.test", "--env", "test"]);
+    assert.equal(owner.code, 0, owner.stderr);
+    assert.match(owner.stdout, /Ada Admin <admin@flowbench\.test> now owns the connections of unbound references in test/);
+    assert.match((await flowbench(["env", "list"])).stdout, /Ada Admin <admin@flowbench\.test> \(default\)/);
 
     const removed = await flowbench(["env", "remove", "test"]);
     assert.equal(removed.code, 0, removed.stderr);

@@ -131,6 +131,9 @@ describe("the desktop window", () => {
     let app = await openApp();
     try {
       await app.$('[data-testid="canvas"]').waitForExist({ timeout: 20_000 });
+      // The test before left "Contoso Dev" in use, an environment nobody added: choose the sandbox.
+      const chosen = await call(app, "use_environment", { name: "sandbox" });
+      assert.equal(chosen.ok?.current, "sandbox", JSON.stringify(chosen));
       const run = await call(app, "run_flow", { flowJson, persona: "nora", triggerBody: { text: "Curie" }, flowKey: "window-test" });
       assert.equal(run.ok?.status, "Failed", JSON.stringify(run));
       assert.match(JSON.stringify(run.ok.steps[0].error), /prvCreateContact/);

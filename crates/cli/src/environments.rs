@@ -45,6 +45,12 @@ pub enum EnvCommand {
         #[arg(long)]
         env: Option<String>,
     },
+    /// Make a signed-in account the default: the owner of connection references not bound to another.
+    Default {
+        account: String,
+        #[arg(long)]
+        env: Option<String>,
+    },
     /// Run a connection reference as one of the environment's signed-in accounts.
     Bind {
         /// The connection reference's logical name.
@@ -137,6 +143,12 @@ pub fn run(command: EnvCommand) -> Result<(), CliError> {
                 let runs_as = environment.bindings.get(&r.logical_name).cloned().unwrap_or_else(|| format!("{owner} (default)"));
                 println!("{:32} {:32} runs as {runs_as}", r.logical_name, r.display_name.unwrap_or_default());
             }
+        }
+        EnvCommand::Default { account, env } => {
+            let name = env.unwrap_or_else(|| book.current().to_string());
+            let label = book.get_mut(&name)?.make_default(&account)?.label();
+            book.save()?;
+            println!("{label} now owns the connections of unbound references in {name}");
         }
         EnvCommand::Bind { reference, account, env } => {
             let name = env.unwrap_or_else(|| book.current().to_string());

@@ -64,6 +64,13 @@ impl Environment {
         self.accounts.push(account);
     }
 
+    /// Makes a signed-in account the default: the owner of unbound connection references.
+    pub fn make_default(&mut self, username: &str) -> Result<&Account, AuthError> {
+        let name = self.choose_account(Some(username))?.username.clone();
+        self.default_account = Some(name);
+        self.choose_account(None)
+    }
+
     pub fn forget(&mut self, username: &str) -> Option<Account> {
         let index = self.accounts.iter().position(|a| a.username.eq_ignore_ascii_case(username))?;
         let account = self.accounts.remove(index);
@@ -317,6 +324,9 @@ mod tests {
         };
         env.remember(user("a@x"));
         env.remember(user("b@x"));
+        assert_eq!(env.make_default("A@X").unwrap().username, "a@x");
+        assert!(env.make_default("c@x").is_err());
+        env.make_default("b@x").unwrap();
         env.bindings.insert("cr_dataverse".into(), "b@x".into());
         assert!(env.forget("B@X").is_some());
         assert_eq!(env.default_account.as_deref(), Some("a@x"));
