@@ -13,6 +13,7 @@ mod containers;
 mod data_operations;
 mod dataverse;
 mod evaluate;
+mod http_action;
 mod identity;
 mod options;
 mod progress;

@@ -46,7 +46,9 @@ pub struct Limits {
     /// Items a Foreach, Query or Select may take, and passes an Until may make. The runtime allows
     /// 100,000 items and 5,000 Until passes; 5,000 keeps test runs short.
     pub max_iterations: usize,
-    /// Containers inside containers; deeper steps fail instead of exhausting the stack.
+    /// Containers inside containers; deeper steps fail instead of exhausting the stack. Power
+    /// Automate allows 8 levels (the validator says so); 32 runs flows past that rule while
+    /// keeping the deepest run far from the end of a 2 MiB thread stack, debug builds included.
     pub max_nesting: usize,
     /// Steps one run may start in all (nested loops multiply): past it the run ends Failed with
     /// `ActionLimitExceeded`, as if terminated.
@@ -55,7 +57,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_iterations: 5_000, max_nesting: 64, max_steps: 100_000 }
+        Limits { max_iterations: 5_000, max_nesting: 32, max_steps: 100_000 }
     }
 }
 

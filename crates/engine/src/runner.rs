@@ -17,7 +17,7 @@ use crate::outcome::{invalid_template, Outcome};
 use crate::record::{now_rfc3339, IdentitySource, IdentityUsed, IterationRecord, RunStatus, StepError, StepRecord, StepStatus};
 use crate::state::RunState;
 use crate::status::{aggregate_status, run_after_satisfied};
-use crate::{data_operations, dataverse, variables};
+use crate::{data_operations, dataverse, http_action, variables};
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -146,28 +146,50 @@ impl<'f> Runner<'f> {
                     result
                 }
             }
-            ActionKind::Terminate => simple(self.terminate(action, &raw_inputs)),
+            // Every other kind runs in its own boxed future: a nested container's stack frame then
+            // carries only the container arm, so deep nesting stays within the thread's stack.
+            _ => simple(Box::pin(self.run_leaf(action, kind, &raw_inputs)).await),
+        };
+        finish(action, start_time, result)
+    }
+
+    /// Actions that hold no other actions.
+    async fn run_leaf(&mut self, action: &'f Action, kind: ActionKind, raw_inputs: &Value) -> Outcome {
+        let name = action.name.as_str();
+        match kind {
+            ActionKind::Terminate => self.terminate(action, raw_inputs),
             ActionKind::InitializeVariable
             | ActionKind::SetVariable
             | ActionKind::IncrementVariable
             | ActionKind::DecrementVariable
             | ActionKind::AppendToArrayVariable
-            | ActionKind::AppendToStringVariable => simple(match evaluate_inputs(&self.state, &raw_inputs) {
+            | ActionKind::AppendToStringVariable => match evaluate_inputs(&self.state, raw_inputs) {
                 Err(e) => Outcome::failed(None, invalid_template(name, "inputs", e)),
                 Ok(inputs) => match variables::run_variable_action(&mut self.state, kind, &inputs) {
                     Ok(outputs) => Outcome::succeeded(Some(inputs), outputs),
                     Err(error) => Outcome::failed(Some(inputs), error.with_place(name)),
                 },
-            }),
-            ActionKind::Compose => simple(data_operations::compose(&self.state, name, &raw_inputs)),
-            ActionKind::ParseJson => simple(data_operations::parse_json(&self.state, name, &raw_inputs)),
-            ActionKind::Query => simple(data_operations::query(&mut self.state, name, &raw_inputs, self.options.limits.max_iterations)),
-            ActionKind::Select => simple(data_operations::select(&mut self.state, name, &raw_inputs, self.options.limits.max_iterations)),
-            // Boxed: its request future is large, and every nesting level would carry it.
-            _ if action.is_dataverse() => simple(Box::pin(self.run_dataverse(action, &raw_inputs)).await),
-            _ => simple(Outcome::failed(None, not_implemented(action))),
+            },
+            ActionKind::Compose => data_operations::compose(&self.state, name, raw_inputs),
+            ActionKind::Http => self.run_http(name, raw_inputs).await,
+            ActionKind::ParseJson => data_operations::parse_json(&self.state, name, raw_inputs),
+            ActionKind::Query => data_operations::query(&mut self.state, name, raw_inputs, self.options.limits.max_iterations),
+            ActionKind::Select => data_operations::select(&mut self.state, name, raw_inputs, self.options.limits.max_iterations),
+            _ if action.is_dataverse() => self.run_dataverse(action, raw_inputs).await,
+            _ => Outcome::failed(None, not_implemented(action)),
+        }
+    }
+
+
+    async fn run_http(&mut self, name: &str, raw_inputs: &Value) -> Outcome {
+        let inputs = match evaluate_inputs(&self.state, raw_inputs) {
+            Ok(inputs) => inputs,
+            Err(e) => return Outcome::failed(None, invalid_template(name, "inputs", e)),
         };
-        finish(action, start_time, result)
+        let Some(client) = self.client.as_ref() else {
+            return Outcome::failed(None, StepError::new("ConnectionFailure", "the engine has no HTTP client on this machine"));
+        };
+        http_action::run_http(client, name, inputs, &self.options.cancellation).await
     }
 
     async fn run_dataverse(&mut self, action: &'f Action, raw_inputs: &Value) -> Outcome {

@@ -26,10 +26,11 @@ const GROUPS: Array<{ title: string; items: Array<[StepTemplate, string]> }> = [
     ],
   },
   {
-    title: "Data and variables",
+    title: "Data, variables, HTTP",
     items: [
       ["compose", "Compose"],
       ["initializeVariable", "Initialize variable"],
+      ["http", "HTTP"],
     ],
   },
 ];
