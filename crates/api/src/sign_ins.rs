@@ -22,11 +22,8 @@ pub struct SignIns {
 
 impl SignIns {
     pub fn new(book_path: PathBuf) -> SignIns {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(20))
-            .timeout(Duration::from_secs(120))
-            .build()
-            .unwrap_or_default();
+        // Without TLS set up, requests fail and say so; the rest of the designer still works.
+        let http = flowbench_dataverse::web_api::http_client().unwrap_or_default();
         SignIns { book_path, pending: Mutex::new(HashMap::new()), http }
     }
 
@@ -56,7 +53,12 @@ impl SignIns {
         let url = match url_receiver.await {
             Ok(url) => url,
             // The sign-in failed before it had an address: its result says why.
-            Err(_) => return Err(done_receiver.await.unwrap_or_else(|_| Err(cancelled())).expect_err("no address, no sign-in")),
+            Err(_) => {
+                return Err(match done_receiver.await {
+                    Ok(Err(e)) => e,
+                    _ => cancelled(),
+                })
+            }
         };
         let id = sign_in_id();
         self.pending.lock().unwrap_or_else(|p| p.into_inner()).insert(id.clone(), done_receiver);

@@ -53,11 +53,7 @@ pub struct WhoamiArgs {
 }
 
 pub(crate) fn http_client() -> Result<reqwest::Client, CliError> {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(20))
-        .timeout(Duration::from_secs(120))
-        .build()
-        .map_err(|e| CliError::new("network", format!("cannot set up HTTPS: {e}")))
+    Ok(flowbench_dataverse::web_api::http_client()?)
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {

@@ -53,10 +53,15 @@ pub fn sign_out(book: &mut EnvironmentBook, environment: &str, username: &str, s
     let account = env
         .forget(username)
         .ok_or_else(|| AuthError::NotSignedIn(format!("'{username}' is not signed in to '{name}'")))?;
-    secrets.delete(&account.token_key(&name))?;
-    secrets.delete(&account.client_secret_key(&name))?;
+    forget_secrets(&account, &name, secrets)?;
     book.save()?;
     Ok(account)
+}
+
+/// Deletes an account's tokens and client secret from the credential store.
+fn forget_secrets(account: &Account, environment: &str, secrets: &Secrets) -> Result<(), AuthError> {
+    secrets.delete(&account.token_key(environment))?;
+    secrets.delete(&account.client_secret_key(environment))
 }
 
 /// Removes an environment and signs out of its accounts. The secrets go first: an environment
@@ -66,8 +71,7 @@ pub fn remove_environment(book: &mut EnvironmentBook, name: &str) -> Result<Envi
     if !environment.accounts.is_empty() {
         let secrets = Secrets::system()?;
         for account in &environment.accounts {
-            secrets.delete(&account.token_key(&environment.name))?;
-            secrets.delete(&account.client_secret_key(&environment.name))?;
+            forget_secrets(account, &environment.name, &secrets)?;
         }
     }
     let removed = book.remove(name)?;

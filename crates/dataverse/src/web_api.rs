@@ -25,6 +25,16 @@ pub struct SystemUser {
     pub object_id: Option<String>,
 }
 
+/// The HTTP client for identity providers and environments: OS TLS, a 20 s connect limit and the
+/// 120 s request limit Dataverse itself applies.
+pub fn http_client() -> Result<reqwest::Client, AuthError> {
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(20))
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .map_err(|e| AuthError::Network { url: "any address".into(), reason: format!("HTTPS could not be set up ({e})") })
+}
+
 pub struct WebApi<'a> {
     http: &'a reqwest::Client,
     base: String,

@@ -8,7 +8,8 @@ export type RunFlowRequest = {
  */
 flowJson: string, 
 /**
- * The sandbox persona who runs it: the invoker.
+ * Who runs it (the invoker): a sandbox persona, or in a real environment a signed-in account
+ * or the sign-in name of a user to impersonate.
  */
 persona: string, 
 /**

@@ -17,7 +17,8 @@ use crate::{ApiError, Command, Context, ErrorCode};
 pub struct RunFlowRequest {
     /// The flow as flow JSON (the document's `source`).
     pub flow_json: String,
-    /// The sandbox persona who runs it: the invoker.
+    /// Who runs it (the invoker): a sandbox persona, or in a real environment a signed-in account
+    /// or the sign-in name of a user to impersonate.
     pub persona: String,
     /// The trigger's body.
     #[ts(type = "unknown")]
