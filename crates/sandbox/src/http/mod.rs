@@ -1,6 +1,7 @@
 //! The Web API over HTTP: routes under `/api/data/v9.2/`, authentication on every request,
 //! and the mapping between HTTP and the operations.
 
+mod bound_operations;
 mod definitions;
 mod headers;
 mod resource;

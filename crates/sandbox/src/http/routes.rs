@@ -10,6 +10,7 @@ use axum::routing::{any, get};
 use axum::Router;
 use serde_json::{json, Map, Value as Json};
 
+use super::bound_operations;
 use super::headers::{self, Prefer};
 use super::resource::{self, Resource};
 use super::responses::{self, Reply};
@@ -110,9 +111,13 @@ async fn below_resource(
     Path((segment, rest)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response<Body> {
     if segment.starts_with("EntityDefinitions") && method == Method::GET {
         return definitions(&state, &segment, Some(&rest), query.as_deref(), &headers);
+    }
+    if bound_operations::is_bound_operation(&rest) {
+        return bound_operation(&state, method, &segment, &rest, query.as_deref(), &headers, body).await;
     }
     let e = match authenticate(&state, &headers) {
         Err(e) => e,
@@ -121,6 +126,38 @@ async fn below_resource(
         )),
     };
     error_reply(&state, &e)
+}
+
+/// `<set>(<id>)/Microsoft.Dynamics.CRM.<Operation>`: a function or action bound to the row.
+async fn bound_operation(
+    state: &AppState,
+    method: Method,
+    segment: &str,
+    rest: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Response<Body> {
+    let prepared = authenticate(state, headers).and_then(|claims| {
+        let operation = bound_operations::parse(&state.core, &method, segment, rest, query)?;
+        Ok((claims.oid, headers::impersonation(headers)?, operation))
+    });
+    let (object_id, impersonation, operation) = match prepared {
+        Ok(prepared) => prepared,
+        Err(e) => return error_reply(state, &e),
+    };
+    let core = state.core.clone();
+    let base_url = state.base_url.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let caller = core.store.read(|conn| Caller::resolve(conn, object_id, impersonation))?;
+        bound_operations::execute(&core, &base_url, &caller, operation, &body)
+    })
+    .await;
+    match outcome {
+        Ok(Ok(reply)) => reply.build(),
+        Ok(Err(e)) => error_reply(state, &e),
+        Err(join) => error_reply(state, &ApiError::unexpected(format!("the request handler failed: {join}"))),
+    }
 }
 
 fn definitions(state: &AppState, segment: &str, below: Option<&str>, query: Option<&str>, headers: &HeaderMap) -> Response<Body> {

@@ -4,14 +4,18 @@
 mod create;
 mod delete;
 mod list;
+mod privileges;
 mod retrieve;
+mod team_members;
 mod update;
 mod whoami;
 
 pub use create::create;
 pub use delete::delete;
 pub use list::{list, ListRequest};
+pub use privileges::retrieve_user_privileges;
 pub use retrieve::{retrieve, Retrieved};
+pub use team_members::{change_team_members, MembershipChange};
 pub use update::{upsert, Preconditions, Upserted};
 pub use whoami::who_am_i;
 

@@ -36,6 +36,11 @@ impl PrivilegeSet {
         self.grants.get(privilege).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Every privilege held, by name, with its grants (one per business unit).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[Grant])> {
+        self.grants.iter().map(|(name, grants)| (name.as_str(), grants.as_slice()))
+    }
+
     /// Distinct privileges held: the privilegeCount of Dataverse's error text.
     pub fn count(&self) -> usize {
         self.grants.len()
