@@ -43,6 +43,32 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    /// The code as it is serialised: what the CLI prints in `error[code]`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::UnknownCommand => "unknown_command",
+            ErrorCode::InvalidArguments => "invalid_arguments",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::ForbiddenOrigin => "forbidden_origin",
+            ErrorCode::Io => "io",
+            ErrorCode::FlowParse => "flow_parse",
+            ErrorCode::Solution => "solution",
+            ErrorCode::Settings => "settings",
+            ErrorCode::Environment => "environment",
+            ErrorCode::ExportRefused => "export_refused",
+            ErrorCode::EditRefused => "edit_refused",
+            ErrorCode::NotSignedIn => "not_signed_in",
+            ErrorCode::SignInExpired => "sign_in_expired",
+            ErrorCode::SignInCancelled => "sign_in_cancelled",
+            ErrorCode::SignInRefused => "sign_in_refused",
+            ErrorCode::CredentialStore => "credential_store",
+            ErrorCode::Network => "network",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
 /// The one error shape every command returns, over IPC and HTTP alike.
 #[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq, thiserror::Error)]
 #[serde(rename_all = "camelCase")]
@@ -77,5 +103,22 @@ impl From<flowbench_dataverse::AuthError> for ApiError {
             Auth::Network => ErrorCode::Network,
         };
         ApiError::new(code, e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn printed_codes_are_the_serialised_ones() {
+        use ErrorCode::*;
+        for code in [
+            UnknownCommand, InvalidArguments, Unauthorized, ForbiddenOrigin, Io, FlowParse, Solution, Settings, Environment,
+            ExportRefused, EditRefused, NotSignedIn, SignInExpired, SignInCancelled, SignInRefused, CredentialStore, Network,
+            Internal,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod command;
 pub mod commands;
 pub mod embedded_sandbox;
 pub mod environment_metadata;
+pub mod environment_preflight;
 pub mod environment_run;
 pub mod error;
 pub mod host;

@@ -37,3 +37,9 @@ impl From<flowbench_dataverse::AuthError> for CliError {
         CliError::new(e.code().as_str(), e.to_string())
     }
 }
+
+impl From<flowbench_api::ApiError> for CliError {
+    fn from(e: flowbench_api::ApiError) -> Self {
+        CliError::new(e.code.as_str(), e.message)
+    }
+}

@@ -333,10 +333,29 @@ fn run_as_a_persona_shows_who_each_step_ran_as_and_the_missing_privilege() {
 fn preflight_names_the_missing_privilege_for_each_user_and_step() {
     let dir = tempfile::tempdir().unwrap();
     let flow = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser/fixtures/add-contact.json");
-    let out = flowbench(&["preflight", flow.to_str().unwrap(), "--users", "sam,nora", "--format", "json", "--data", dir.path().to_str().unwrap()]);
+    let out = flowbench(&["preflight", flow.to_str().unwrap(), "--users", "sam,nora", "--format", "json", "--env", "sandbox", "--data", dir.path().to_str().unwrap()]);
     assert!(!out.status.success(), "a denied cell makes the command fail, for CI");
     let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
     let text = report.to_string();
     assert!(text.contains("prvCreateContact"), "{text}");
     assert!(text.contains("nora") && text.contains("sam"), "{text}");
+}
+
+#[test]
+fn preflight_checks_a_role_or_a_team_before_anyone_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser/fixtures/add-contact.json");
+    let run = |users: &str| {
+        flowbench(&["preflight", flow.to_str().unwrap(), "--users", users, "--format", "json", "--env", "sandbox", "--data", dir.path().to_str().unwrap()])
+    };
+    let allowed = run("role:Salesperson");
+    assert_eq!(allowed.status.code(), Some(0), "{}{}", stdout(&allowed), stderr(&allowed));
+    let refused = run("team:Sales Team");
+    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&refused)).unwrap();
+    assert_eq!(report["users"][0]["user"], "team:Sales Team");
+    assert!(report.to_string().contains("prvCreateContact"), "{report}");
+    let unknown = run("role:Nobody");
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("no role 'role:Nobody'"), "{}", stderr(&unknown));
 }

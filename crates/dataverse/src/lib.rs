@@ -9,6 +9,7 @@ pub mod environments;
 pub mod error;
 pub mod metadata;
 pub mod secrets;
+pub mod security;
 pub mod sign_in;
 pub mod tokens;
 mod oauth;

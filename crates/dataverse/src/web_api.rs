@@ -23,6 +23,8 @@ pub struct SystemUser {
     pub domain_name: Option<String>,
     #[serde(rename = "azureactivedirectoryobjectid", default)]
     pub object_id: Option<String>,
+    #[serde(rename = "_businessunitid_value", default)]
+    pub business_unit_id: Option<String>,
 }
 
 /// The HTTP client for identity providers and environments: OS TLS, a 20 s connect limit and the
@@ -41,7 +43,7 @@ pub struct WebApi<'a> {
     token: String,
 }
 
-const USER_COLUMNS: &str = "systemuserid,fullname,domainname,azureactivedirectoryobjectid";
+const USER_COLUMNS: &str = "systemuserid,fullname,domainname,azureactivedirectoryobjectid,_businessunitid_value";
 
 impl<'a> WebApi<'a> {
     pub fn new(http: &'a reqwest::Client, environment_url: &str, token: String) -> WebApi<'a> {
@@ -105,7 +107,7 @@ impl<'a> WebApi<'a> {
     }
 }
 
-fn guid(text: &str) -> Result<&str, AuthError> {
+pub(crate) fn guid(text: &str) -> Result<&str, AuthError> {
     let ok = text.len() == 36 && text.chars().enumerate().all(|(i, c)| matches!(i, 8 | 13 | 18 | 23) == (c == '-') && (c == '-' || c.is_ascii_hexdigit()));
     if ok {
         Ok(text)

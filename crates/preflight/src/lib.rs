@@ -1,7 +1,8 @@
 //! Permission preflight (issue 11): for each Dataverse step of a flow, who it runs as and the
 //! privileges it needs; then, for chosen users of the environment, whether each step will be
 //! allowed, with the missing privilege named. Rules: `dataverse-web-api.md` §2–3 and
-//! `flow-format.md` §3. The environment is the sandbox's scenario (its users, teams and roles).
+//! `flow-format.md` §3. The environment is a scenario: the sandbox's own (its users, teams and
+//! roles), or a snapshot of a real environment's security (`snapshot`).
 //!
 //! ```ignore
 //! let matrix = preflight(&flow, &Scenario::builtin(), &["sam".into(), "nora".into()], &Options::default())?;
@@ -11,6 +12,8 @@ pub mod identity;
 pub mod matrix;
 pub mod needs;
 pub mod options;
+pub mod snapshot;
+pub mod subjects;
 mod tables;
 pub mod text;
 
@@ -26,6 +29,8 @@ pub use options::Options;
 pub enum PreflightError {
     #[error("there is no user '{name}' ({role}) in the environment; its users are: {known}")]
     UnknownUser { name: String, role: String, known: String },
+    #[error("there is no {kind} '{name}' in the environment; its {kind}s are: {known}")]
+    UnknownSubject { name: String, kind: &'static str, known: String },
     #[error("choose at least one user to check")]
     NoUsers,
 }
@@ -35,6 +40,9 @@ pub fn preflight(flow: &Flow, scenario: &Scenario, users: &[String], options: &O
     if users.is_empty() {
         return Err(PreflightError::NoUsers);
     }
+    let mut subjects = users.to_vec();
+    subjects.push(options.flow_owner.clone());
+    let scenario = &*subjects::with_subjects(scenario, &subjects)?;
     let steps = needs::step_needs(flow, scenario, options);
     // Every persona the verdicts depend on must exist, or "missing" would be a lie.
     let mut named: Vec<(String, String)> = users.iter().map(|u| (u.clone(), "a user to check".to_string())).collect();

@@ -115,3 +115,20 @@ fn a_row_created_by_another_identity_needs_depth_reaching_its_owner() {
     assert_eq!(matrix.cell("audrey", "Get_contact").unwrap().verdict, Verdict::Allowed);
     assert_eq!(matrix.cell("admin", "Update_contact").unwrap().verdict, Verdict::Allowed);
 }
+
+#[test]
+fn a_role_or_a_team_can_be_checked_before_anyone_holds_it() {
+    let flow = shipped("contact-lifecycle.json");
+    let subjects = users(&["role:Salesperson", "role:Auditor", "team:Sales Team", "role:System Administrator"]);
+    let matrix = preflight(&flow, &Scenario::builtin(), &subjects, &Options::default()).unwrap();
+    // The Salesperson role alone: creates contacts, cannot delete them.
+    assert_eq!(matrix.cell("role:Salesperson", "Add_contact").unwrap().verdict, Verdict::Allowed);
+    assert_eq!(matrix.cell("role:Salesperson", "Delete_contact").unwrap().missing[0].privilege, "prvDeleteContact");
+    assert_eq!(matrix.cell("role:Auditor", "Add_contact").unwrap().missing[0].privilege, "prvCreateContact");
+    // Membership of the Sales Team grants task privileges only.
+    assert_eq!(matrix.cell("team:Sales Team", "Add_contact").unwrap().missing[0].privilege, "prvCreateContact");
+    assert_eq!(matrix.cell("role:System Administrator", "Delete_contact").unwrap().verdict, Verdict::Allowed);
+
+    let unknown = preflight(&flow, &Scenario::builtin(), &users(&["team:Nobody"]), &Options::default()).unwrap_err();
+    assert!(unknown.to_string().contains("no team 'team:Nobody'") && unknown.to_string().contains("Sales Team"), "{unknown}");
+}

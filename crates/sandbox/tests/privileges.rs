@@ -126,3 +126,17 @@ async fn operations_are_bound_to_their_own_table_and_method() {
         .unwrap();
     assert_eq!(unauthenticated.status(), 401);
 }
+
+#[tokio::test]
+async fn a_teams_privileges_are_measured_from_the_teams_business_unit() {
+    let t = TestSandbox::start().await;
+    let answer = t.get("sam", &format!("teams({SALES_TEAM})/Microsoft.Dynamics.CRM.RetrieveTeamPrivileges")).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(answer.body["@odata.context"].as_str().unwrap().ends_with("#Microsoft.Dynamics.CRM.RetrieveTeamPrivilegesResponse"));
+    assert_eq!(
+        privileges(&answer),
+        ["prvAppendToTask", "prvReadTask", "prvWriteTask"].map(|p| (p.to_string(), "Local".to_string(), SALES_BU.to_string()))
+    );
+    // Nora holds no privilege on teams.
+    assert_eq!(t.get("nora", &format!("teams({SALES_TEAM})/Microsoft.Dynamics.CRM.RetrieveTeamPrivileges")).await.status, 403);
+}

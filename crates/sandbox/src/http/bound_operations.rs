@@ -18,6 +18,7 @@ const NAMESPACE: &str = "Microsoft.Dynamics.CRM.";
 pub enum BoundOperation {
     RetrieveUserPrivileges { user: Guid },
     RetrieveUserPrivilegeByPrivilegeName { user: Guid, privilege: String },
+    RetrieveTeamPrivileges { team: Guid },
     ChangeTeamMembers { team: Guid, change: MembershipChange },
 }
 
@@ -52,6 +53,7 @@ pub fn parse(core: &Core, method: &Method, segment: &str, rest: &str, query: Opt
             let privilege = parameter(arguments, query, "PrivilegeName")?;
             BoundOperation::RetrieveUserPrivilegeByPrivilegeName { user: id, privilege }
         }
+        ("RetrieveTeamPrivileges", "team") => BoundOperation::RetrieveTeamPrivileges { team: id },
         ("AddMembersTeam", "team") => BoundOperation::ChangeTeamMembers { team: id, change: MembershipChange::Add },
         ("RemoveMembersTeam", "team") => BoundOperation::ChangeTeamMembers { team: id, change: MembershipChange::Remove },
         _ => return Err(ApiError::resource_not_found(rest)),
@@ -68,9 +70,19 @@ pub fn parse(core: &Core, method: &Method, segment: &str, rest: &str, query: Opt
 
 pub fn execute(core: &Core, base_url: &str, caller: &Caller, operation: BoundOperation, body: &[u8]) -> Result<Reply, ApiError> {
     match operation {
-        BoundOperation::RetrieveUserPrivileges { user } => privileges_reply(core, base_url, caller, user, None, "RetrieveUserPrivilegesResponse"),
+        BoundOperation::RetrieveUserPrivileges { user } => {
+            let held = core.store.read(|conn| operations::retrieve_user_privileges(conn, &core.metadata, caller, user, None))?;
+            Ok(privileges_reply(base_url, &held, "RetrieveUserPrivilegesResponse"))
+        }
         BoundOperation::RetrieveUserPrivilegeByPrivilegeName { user, privilege } => {
-            privileges_reply(core, base_url, caller, user, Some(&privilege), "RetrieveUserPrivilegeByPrivilegeNameResponse")
+            let held = core
+                .store
+                .read(|conn| operations::retrieve_user_privileges(conn, &core.metadata, caller, user, Some(&privilege)))?;
+            Ok(privileges_reply(base_url, &held, "RetrieveUserPrivilegeByPrivilegeNameResponse"))
+        }
+        BoundOperation::RetrieveTeamPrivileges { team } => {
+            let held = core.store.read(|conn| operations::retrieve_team_privileges(conn, &core.metadata, caller, team))?;
+            Ok(privileges_reply(base_url, &held, "RetrieveTeamPrivilegesResponse"))
         }
         BoundOperation::ChangeTeamMembers { team, change } => {
             let members = members(body)?;
@@ -80,15 +92,7 @@ pub fn execute(core: &Core, base_url: &str, caller: &Caller, operation: BoundOpe
     }
 }
 
-fn privileges_reply(
-    core: &Core,
-    base_url: &str,
-    caller: &Caller,
-    user: Guid,
-    only: Option<&str>,
-    response_type: &str,
-) -> Result<Reply, ApiError> {
-    let held = core.store.read(|conn| operations::retrieve_user_privileges(conn, &core.metadata, caller, user, only))?;
+fn privileges_reply(base_url: &str, held: &[operations::RolePrivilege], response_type: &str) -> Reply {
     let role_privileges: Vec<Json> = held
         .iter()
         .map(|p| {
@@ -100,13 +104,13 @@ fn privileges_reply(
             })
         })
         .collect();
-    Ok(Reply::json(
+    Reply::json(
         200,
         json!({
             "@odata.context": format!("{base_url}{API_PATH}/$metadata#Microsoft.Dynamics.CRM.{response_type}"),
             "RolePrivileges": role_privileges,
         }),
-    ))
+    )
 }
 
 /// `Name='value'` inline, or `Name=@p1` with `@p1='value'` in the query string.

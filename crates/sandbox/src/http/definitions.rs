@@ -54,7 +54,11 @@ fn entity(table: &TableMeta, scenario: &Scenario, metadata: &Metadata, expand_at
         "ObjectTypeCode": table.object_type_code,
         "PrimaryIdAttribute": table.primary_id,
         "PrimaryNameAttribute": primary_name,
-        "OwnershipType": match table.ownership { crate::scenario::Ownership::Organization => "OrganizationOwned", _ => "UserOwned" },
+        "OwnershipType": match table.ownership {
+            crate::scenario::Ownership::Organization => "OrganizationOwned",
+            crate::scenario::Ownership::Business => "BusinessOwned",
+            crate::scenario::Ownership::User => "UserOwned",
+        },
     });
     if expand_attributes {
         body["Attributes"] = json!(attributes(table, metadata));

@@ -13,7 +13,7 @@ mod whoami;
 pub use create::create;
 pub use delete::delete;
 pub use list::{list, ListRequest};
-pub use privileges::retrieve_user_privileges;
+pub use privileges::{retrieve_team_privileges, retrieve_user_privileges, RolePrivilege};
 pub use retrieve::{retrieve, Retrieved};
 pub use team_members::{change_team_members, MembershipChange};
 pub use update::{upsert, Preconditions, Upserted};

@@ -1,5 +1,6 @@
-//! RetrieveUserPrivileges and RetrieveUserPrivilegeByPrivilegeName (reference §2.6): the
-//! privileges a user holds through its own roles and its teams' roles, each with the depth and
+//! RetrieveUserPrivileges, RetrieveUserPrivilegeByPrivilegeName and RetrieveTeamPrivileges
+//! (reference §2.6): the privileges a user holds through its own roles and its teams' roles (or a
+//! team through its roles), each with the depth and
 //! the business unit the depth is measured from. Tools predict outcomes from this answer (the
 //! permission preflight of a real environment), so it must say exactly what the checks use.
 
@@ -32,17 +33,33 @@ pub fn retrieve_user_privileges(
     user_id: Guid,
     only: Option<&str>,
 ) -> Result<Vec<RolePrivilege>, ApiError> {
-    // The answer describes a user row: the caller must be able to read it.
-    let users = metadata
-        .by_logical_name("systemuser")
-        .ok_or_else(|| ApiError::unexpected("the scenario declares no systemuser table"))?;
-    caller.require_privilege(conn, users, Right::Read)?;
-    let row = rows::load(conn, users, user_id)?.ok_or_else(|| ApiError::not_found("systemuser", user_id))?;
-    caller.require_row_access(users, Right::Read, &row.security(users))?;
-    let Some(principal) = Principal::load_user_by_id(conn, user_id)? else {
+    require_read(conn, metadata, caller, "systemuser", user_id)?;
+    match Principal::load_user_by_id(conn, user_id)? {
+        Some(principal) => listed(conn, &principal, only),
         // A user row without a business unit holds nothing.
-        return Ok(Vec::new());
-    };
+        None => Ok(Vec::new()),
+    }
+}
+
+pub fn retrieve_team_privileges(conn: &Connection, metadata: &Metadata, caller: &Caller, team_id: Guid) -> Result<Vec<RolePrivilege>, ApiError> {
+    require_read(conn, metadata, caller, "team", team_id)?;
+    match Principal::load_team(conn, team_id)? {
+        Some(principal) => listed(conn, &principal, None),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The answer describes a user or team row: the caller must be able to read it.
+fn require_read(conn: &Connection, metadata: &Metadata, caller: &Caller, table: &str, id: Guid) -> Result<(), ApiError> {
+    let meta = metadata
+        .by_logical_name(table)
+        .ok_or_else(|| ApiError::unexpected(format!("the scenario declares no {table} table")))?;
+    caller.require_privilege(conn, meta, Right::Read)?;
+    let row = rows::load(conn, meta, id)?.ok_or_else(|| ApiError::not_found(table, id))?;
+    caller.require_row_access(meta, Right::Read, &row.security(meta))
+}
+
+fn listed(conn: &Connection, principal: &Principal, only: Option<&str>) -> Result<Vec<RolePrivilege>, ApiError> {
     let ids: HashMap<String, String> = conn
         .prepare_cached("SELECT name, privilegeid FROM _sandbox_privilege")?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
