@@ -193,14 +193,18 @@ test("the connection picker changes who a step runs as; steps can be renamed and
   await expect(page.getByTestId("step-card")).toHaveCount(4);
 });
 
-test("who can run this flow: every persona by every Dataverse step, with the missing privilege named", async ({ page }) => {
+test("who can run this flow: every persona, team and role by every Dataverse step, with the missing privilege named", async ({ page }) => {
   await openFixture(page, "add-contact");
   await page.locator('[data-step="Add_a_contact"]').click();
   await page.getByTestId("who-can-run-button").click();
   const matrix = page.getByTestId("who-can-run");
-  await expect(matrix.getByTestId("who-row")).toHaveCount(5);
+  // Five personas, the Sales Team and six roles.
+  await expect(matrix.getByTestId("who-row")).toHaveCount(12);
   await expect(matrix.locator('[data-user="sam"] [data-step="Add_a_contact"]')).toHaveText("✓");
   await expect(matrix.locator('[data-user="nora"] [data-step="Add_a_contact"]')).toHaveText("✗ prvCreateContact");
+  await expect(matrix.locator('[data-user="role:Salesperson"] [data-step="Add_a_contact"]')).toHaveText("✓");
+  await expect(matrix.locator('[data-user="team:Sales Team"]')).toContainText("any member of this team");
+  await expect(matrix.locator('[data-user="team:Sales Team"] [data-step="Add_a_contact"]')).toHaveText("✗ prvCreateContact");
 });
 
 test("edits undo and redo, and Save as writes a flow that opens again", async ({ page }) => {

@@ -1,6 +1,12 @@
 import type { Matrix } from "../bindings/Matrix";
 
-/** Personas by Dataverse steps: who can run the flow, and the missing privilege in every red cell. */
+/** `team:NAME` and `role:NAME` are stand-ins: a member holding only that team's roles, a holder of only that role. */
+function subjectLabel(subject: string): { name: string; kind: string | null } {
+  const match = /^(team|role):(.*)$/.exec(subject);
+  return match ? { name: match[2], kind: match[1] === "team" ? "any member of this team" : "anyone with just this role" } : { name: subject, kind: null };
+}
+
+/** Users, teams and roles by Dataverse steps: who can run the flow, and the missing privilege in every red cell. */
 export function WhoCanRun({ matrix, onClose }: { matrix: Matrix; onClose: () => void }) {
   const steps = matrix.users[0]?.cells.filter((c) => c.verdict !== "notDataverse").map((c) => c.action) ?? [];
   return (
@@ -23,7 +29,10 @@ export function WhoCanRun({ matrix, onClose }: { matrix: Matrix; onClose: () => 
         <tbody>
           {matrix.users.map((row) => (
             <tr key={row.user} data-testid="who-row" data-user={row.user}>
-              <th>{row.user}</th>
+              <th scope="row">
+                {subjectLabel(row.user).name}
+                {subjectLabel(row.user).kind && <small className="who-can-run__kind"> {subjectLabel(row.user).kind}</small>}
+              </th>
               {steps.map((step) => {
                 const cell = row.cells.find((c) => c.action === step);
                 if (!cell) return <td key={step} />;
