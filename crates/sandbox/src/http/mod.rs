@@ -3,6 +3,7 @@
 
 mod definitions;
 mod headers;
+mod relations;
 mod resource;
 mod responses;
 mod routes;

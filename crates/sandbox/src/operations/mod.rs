@@ -1,15 +1,19 @@
 //! What each Web API request does, apart from HTTP: the security checks in Dataverse's order,
 //! then the store. Each runs inside one store transaction.
 
+mod associate;
 mod create;
 mod delete;
+mod expand;
 mod list;
 mod retrieve;
 mod update;
 mod whoami;
 
+pub use associate::{associate, disassociate};
 pub use create::create;
 pub use delete::delete;
+pub use expand::{check_expand, expand, Expanded};
 pub use list::{list, ListRequest};
 pub use retrieve::{retrieve, Retrieved};
 pub use update::{upsert, Preconditions, Upserted};
