@@ -256,3 +256,31 @@ async fn expand_is_never_answered_with_304() {
     .await;
     assert_eq!(expanded.status, 200);
 }
+
+#[tokio::test]
+async fn entity_definitions_describe_both_sides_of_each_relationship() {
+    let t = TestSandbox::start().await;
+    let answer = t.get("nora", "EntityDefinitions(LogicalName='account')?$expand=OneToManyRelationships,ManyToOneRelationships").await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let find = |list: &str, name: &str| -> Json {
+        answer.body[list].as_array().unwrap().iter().find(|r| r["SchemaName"] == name).cloned().unwrap_or_else(|| panic!("no {name} in {list}"))
+    };
+    assert_eq!(
+        find("OneToManyRelationships", "contact_customer_accounts"),
+        json!({
+            "SchemaName": "contact_customer_accounts", "RelationshipType": "OneToManyRelationship",
+            "ReferencedEntity": "account", "ReferencedAttribute": "accountid",
+            "ReferencingEntity": "contact", "ReferencingAttribute": "parentcustomerid",
+            "ReferencedEntityNavigationPropertyName": "contact_customer_accounts",
+            "ReferencingEntityNavigationPropertyName": "parentcustomerid_account",
+            "IsCustomRelationship": false
+        })
+    );
+    assert_eq!(find("OneToManyRelationships", "Account_Tasks")["ReferencingEntityNavigationPropertyName"], "regardingobjectid_account_task");
+    assert_eq!(find("ManyToOneRelationships", "account_primary_contact")["ReferencedEntity"], "contact");
+    assert!(answer.body["OneToManyRelationships"].as_array().unwrap().iter().all(|r| r["ReferencedEntity"] == "account"));
+
+    let below = t.get("nora", "EntityDefinitions(LogicalName='contact')/ManyToOneRelationships").await;
+    let names: Vec<&str> = below.body["value"].as_array().unwrap().iter().map(|r| r["SchemaName"].as_str().unwrap()).collect();
+    assert!(names.contains(&"contact_customer_contacts") && names.contains(&"lk_contact_createdby"), "{names:?}");
+}

@@ -134,9 +134,7 @@ fn definitions(state: &AppState, segment: &str, below: Option<&str>, query: Opti
     if let Err(e) = authenticate(state, headers) {
         return error_reply(state, &e);
     }
-    let expand = query.is_some_and(|q| {
-        form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "$expand" && v.split(',').any(|e| e.trim().starts_with("Attributes")))
-    });
+    let expand = super::definitions::Expand::read(query);
     match super::definitions::answer(&state.core.metadata, &state.core.scenario, &state.base_url, segment, below, expand) {
         Ok(body) => Reply::json(200, body).build(),
         Err(e) => error_reply(state, &e),
