@@ -92,6 +92,11 @@ fn build_request(environment_url: &str, operation: &str, parameters: &Map<String
         check_segment(operation, "recordId", &id)?;
         Ok(format!("{base}/{entity_set}({id})"))
     };
+    let relationship = || -> Result<String, StepError> {
+        let name = text("associationEntityRelationship").ok_or_else(|| missing(operation, "associationEntityRelationship"))?;
+        check_segment(operation, "associationEntityRelationship", &name)?;
+        Ok(name)
+    };
     let query = |keys: &[&str]| -> String {
         let pairs: Vec<String> = keys
             .iter()
@@ -106,13 +111,45 @@ fn build_request(environment_url: &str, operation: &str, parameters: &Map<String
             body: Some(row_body(parameters)),
             return_representation: true,
         },
-        "GetItem" => Request { method: Method::GET, url: format!("{}{}", row()?, query(&["$select"])), body: None, return_representation: false },
-        "ListRecords" => Request {
+        "GetItem" => Request {
             method: Method::GET,
-            url: format!("{base}/{entity_set}{}", query(&["$select", "$filter", "$orderby", "$top"])),
+            url: format!("{}{}", row()?, query(&["$select", "$expand"])),
             body: None,
             return_representation: false,
         },
+        "ListRecords" => Request {
+            method: Method::GET,
+            url: format!("{base}/{entity_set}{}", query(&["$select", "$filter", "$orderby", "$expand", "$top", "$skiptoken"])),
+            body: None,
+            return_representation: false,
+        },
+        // Relate rows: POST <row>/<relationship>/$ref with the related row's reference.
+        "AssociateEntities" => {
+            let relationship = relationship()?;
+            let related = parameters
+                .get("item/@odata.id")
+                .or_else(|| parameters.get("item").and_then(|item| item.get("@odata.id")))
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| missing(operation, "item/@odata.id"))?;
+            Request {
+                method: Method::POST,
+                url: format!("{}/{relationship}/$ref", row()?),
+                body: Some(json!({ "@odata.id": related })),
+                return_representation: false,
+            }
+        }
+        // Unrelate rows: DELETE <row>/<relationship>/$ref?$id=<the related row's reference>.
+        "DisassociateEntities" => {
+            let relationship = relationship()?;
+            let related = text("$id").filter(|v| !v.is_empty()).ok_or_else(|| missing(operation, "$id"))?;
+            Request {
+                method: Method::DELETE,
+                url: format!("{}/{relationship}/$ref?$id={}", row()?, utf8_percent_encode(&related, QUERY_VALUE)),
+                body: None,
+                return_representation: false,
+            }
+        }
         "UpdateRecord" | "UpdateOnlyRecord" => Request {
             method: Method::PATCH,
             url: row()?,
@@ -145,7 +182,14 @@ fn check_segment(operation: &str, parameter: &str, value: &str) -> Result<(), St
     if value.is_empty() || value.chars().any(|c| matches!(c, '/' | '?' | '#' | '(' | ')' | '%' | '\\') || c.is_whitespace()) {
         return Err(StepError::new(
             "BadRequest",
-            format!("{operation}: the parameter '{parameter}' is not a valid {}: '{value}'", if parameter == "recordId" { "row id" } else { "table name" }),
+            format!(
+                "{operation}: the parameter '{parameter}' is not a valid {}: '{value}'",
+                match parameter {
+                    "recordId" => "row id",
+                    "associationEntityRelationship" => "relationship name",
+                    _ => "table name",
+                }
+            ),
         ));
     }
     Ok(())
@@ -176,6 +220,58 @@ mod tests {
             request.url,
             "http://127.0.0.1:9/api/data/v9.2/contacts?$filter=lastname%20eq%20%27O%27%27Neil%20%26%20Co%27&$top=5"
         );
+    }
+
+    #[test]
+    fn list_and_get_pass_expand_and_the_skiptoken() {
+        let list = build_request(
+            "http://h",
+            "ListRecords",
+            &parameters(json!({ "entityName": "accounts", "$expand": "contact_customer_accounts($select=fullname)", "$skiptoken": "a b", "$top": 2 })),
+        )
+        .unwrap();
+        assert_eq!(
+            list.url,
+            "http://h/api/data/v9.2/accounts?$expand=contact_customer_accounts%28%24select%3Dfullname%29&$top=2&$skiptoken=a%20b"
+        );
+        let get = build_request("http://h", "GetItem", &parameters(json!({ "entityName": "contacts", "recordId": "1", "$expand": "createdby" }))).unwrap();
+        assert_eq!(get.url, "http://h/api/data/v9.2/contacts(1)?$expand=createdby");
+    }
+
+    #[test]
+    fn relate_and_unrelate_address_the_relationship_s_ref() {
+        let relate = build_request(
+            "http://h",
+            "AssociateEntities",
+            &parameters(json!({ "entityName": "accounts", "recordId": "1", "associationEntityRelationship": "contact_customer_accounts", "item/@odata.id": "https://org.crm.dynamics.com/api/data/v9.1/contacts(2)" })),
+        )
+        .unwrap();
+        assert_eq!((relate.method.clone(), relate.url.as_str()), (Method::POST, "http://h/api/data/v9.2/accounts(1)/contact_customer_accounts/$ref"));
+        assert_eq!(relate.body, Some(json!({ "@odata.id": "https://org.crm.dynamics.com/api/data/v9.1/contacts(2)" })));
+        let unrelate = build_request(
+            "http://h",
+            "DisassociateEntities",
+            &parameters(json!({ "entityName": "accounts", "recordId": "1", "associationEntityRelationship": "contact_customer_accounts", "$id": "contacts(2)" })),
+        )
+        .unwrap();
+        assert_eq!(unrelate.method, Method::DELETE);
+        assert_eq!(unrelate.url, "http://h/api/data/v9.2/accounts(1)/contact_customer_accounts/$ref?$id=contacts%282%29");
+        let sneaky = build_request(
+            "http://h",
+            "AssociateEntities",
+            &parameters(json!({ "entityName": "accounts", "recordId": "1", "associationEntityRelationship": "x/../../WhoAmI", "item/@odata.id": "contacts(2)" })),
+        )
+        .err()
+        .unwrap();
+        assert!(sneaky.message.contains("not a valid relationship name"), "{}", sneaky.message);
+        let without = build_request(
+            "http://h",
+            "DisassociateEntities",
+            &parameters(json!({ "entityName": "accounts", "recordId": "1", "associationEntityRelationship": "contact_customer_accounts" })),
+        )
+        .err()
+        .unwrap();
+        assert!(without.message.contains("'$id'"), "{}", without.message);
     }
 
     #[test]

@@ -264,3 +264,68 @@ async fn an_expired_token_fails_the_step_with_the_environment_s_reason_and_the_r
     assert_eq!(record.step("Get_a_row").unwrap().status, StepStatus::Skipped);
     assert_eq!(record.step("Found").unwrap().status, StepStatus::Skipped);
 }
+
+/// Relate and unrelate rows: the flow creates an account and a contact, relates them through the
+/// account's `contact_customer_accounts`, lists the account with the contact expanded, then
+/// unrelates them. Relating to a row out of the user's reach fails with Dataverse's code.
+#[tokio::test]
+async fn a_flow_relates_lists_with_expand_and_unrelates_rows() {
+    let served = serve().await;
+    let host = |operation: &str| json!({ "apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps",
+        "connectionName": "shared_commondataserviceforapps", "operationId": operation });
+    let fabrikam = "a0000000-0000-4000-8000-000000000002";
+    let flow = Flow::from_value(json!({ "properties": {
+        "connectionReferences": { "shared_commondataserviceforapps": { "runtimeSource": "embedded",
+            "connection": { "connectionReferenceLogicalName": "fb_dataverse" }, "api": { "name": "shared_commondataserviceforapps" } } },
+        "definition": {
+            "triggers": { "manual": { "type": "Request", "kind": "Button", "inputs": {} } },
+            "actions": {
+                "Create_account": { "type": "OpenApiConnection", "inputs": { "host": host("CreateRecord"), "parameters": { "entityName": "accounts", "item/name": "Tailspin Toys" } }, "runAfter": {} },
+                "Create_contact": { "type": "OpenApiConnection", "inputs": { "host": host("CreateRecord"), "parameters": { "entityName": "contacts", "item/lastname": "Related" } }, "runAfter": { "Create_account": ["Succeeded"] } },
+                "Relate_rows": { "type": "OpenApiConnection", "inputs": { "host": host("AssociateEntities"), "parameters": {
+                    "entityName": "accounts", "recordId": "@body('Create_account')?['accountid']",
+                    "associationEntityRelationship": "contact_customer_accounts",
+                    "item/@odata.id": "https://contoso.crm.dynamics.com/api/data/v9.2/contacts(@{body('Create_contact')?['contactid']})" } },
+                    "runAfter": { "Create_contact": ["Succeeded"] } },
+                "List_accounts": { "type": "OpenApiConnection", "inputs": { "host": host("ListRecords"), "parameters": {
+                    "entityName": "accounts", "$select": "name", "$filter": "accountid eq @{body('Create_account')?['accountid']}",
+                    "$expand": "contact_customer_accounts($select=lastname)" } }, "runAfter": { "Relate_rows": ["Succeeded"] } },
+                "Related_name": { "type": "Compose", "inputs": "@first(outputs('List_accounts')?['body/value'])?['contact_customer_accounts'][0]?['lastname']", "runAfter": { "List_accounts": ["Succeeded"] } },
+                "Unrelate_rows": { "type": "OpenApiConnection", "inputs": { "host": host("DisassociateEntities"), "parameters": {
+                    "entityName": "accounts", "recordId": "@body('Create_account')?['accountid']",
+                    "associationEntityRelationship": "contact_customer_accounts",
+                    "$id": "contacts(@{body('Create_contact')?['contactid']})" } }, "runAfter": { "Related_name": ["Succeeded"] } },
+                "Get_contact": { "type": "OpenApiConnection", "inputs": { "host": host("GetItem"), "parameters": {
+                    "entityName": "contacts", "recordId": "@body('Create_contact')?['contactid']", "$select": "lastname",
+                    "$expand": "parentcustomerid_account($select=name)" } }, "runAfter": { "Unrelate_rows": ["Succeeded"] } },
+                "Relate_to_Fabrikam": { "type": "OpenApiConnection", "inputs": { "host": host("AssociateEntities"), "parameters": {
+                    "entityName": "accounts", "recordId": fabrikam, "associationEntityRelationship": "contact_customer_accounts",
+                    "item/@odata.id": "contacts(@{body('Create_contact')?['contactid']})" } }, "runAfter": { "Get_contact": ["Succeeded"] } }
+            } } } }))
+    .unwrap();
+    let mut identities = Identities::default();
+    identities.references.insert("fb_dataverse".into(), served.identity("sam"));
+    let record = run_flow(&flow, json!({}), served.options(identities)).await;
+
+    let relate = record.step("Relate_rows").unwrap();
+    assert_eq!(relate.status, StepStatus::Succeeded, "{:#?}", record.steps);
+    assert_eq!(relate.outputs.as_ref().unwrap()["statusCode"], 204);
+    let request = &relate.inputs.as_ref().unwrap()["request"];
+    assert_eq!(request["method"], "POST");
+    assert!(request["uri"].as_str().unwrap().ends_with("/contact_customer_accounts/$ref"), "{request}");
+    assert_eq!(record.step("Related_name").unwrap().outputs, Some(json!("Related")));
+
+    let unrelate = record.step("Unrelate_rows").unwrap();
+    assert_eq!(unrelate.status, StepStatus::Succeeded, "{:?}", unrelate.error);
+    assert_eq!(unrelate.outputs.as_ref().unwrap()["statusCode"], 204);
+    let contact = &record.step("Get_contact").unwrap().outputs.as_ref().unwrap()["body"];
+    assert_eq!(contact["lastname"], "Related");
+    assert_eq!(contact["parentcustomerid_account"], Value::Null, "unrelated: {contact}");
+
+    // Fabrikam belongs to the root business unit, beyond Sam's Local AppendTo on accounts.
+    let denied = record.step("Relate_to_Fabrikam").unwrap();
+    assert_eq!(denied.status, StepStatus::Failed);
+    assert_eq!(denied.outputs.as_ref().unwrap()["statusCode"], 403);
+    assert_eq!(denied.error.as_ref().unwrap().code, "0x80048306");
+    assert!(denied.error.as_ref().unwrap().message.contains("AppendToAccess"), "{:?}", denied.error);
+}

@@ -26,6 +26,7 @@ mod metadata;
 mod odata;
 mod operations;
 mod payload;
+mod relationships;
 mod representation;
 mod scenario;
 mod security;

@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
+use crate::relationships::{self, Relationship};
 use crate::scenario::{ColumnDef, ColumnType, Ownership, Scenario};
 
 #[derive(Debug)]
 pub struct Metadata {
     tables: Vec<TableMeta>,
+    relationships: Vec<Relationship>,
     by_logical_name: HashMap<String, usize>,
     by_entity_set: HashMap<String, usize>,
 }
@@ -25,6 +27,8 @@ pub struct TableMeta {
     pub columns: Vec<ColumnMeta>,
     by_property: HashMap<String, usize>,
     navigations: HashMap<String, Navigation>,
+    /// Collection-valued navigation properties: name → index into the metadata's relationships.
+    collections: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -159,8 +163,17 @@ impl Metadata {
                     "versionnumber" => ColumnKind::BigInt,
                     _ => ColumnKind::Lookup { targets: table_of("systemuser").into_iter().collect() },
                 };
-                if system.name == "ownerid" {
-                    navigations.insert("ownerid".to_string(), Navigation { column: columns.len(), target: None });
+                // Every system reference is a single-valued navigation property too
+                // (`$expand=createdby($select=fullname)`); writing through one is refused.
+                match &kind {
+                    ColumnKind::Owner => {
+                        navigations.insert(system.name.to_string(), Navigation { column: columns.len(), target: None });
+                    }
+                    ColumnKind::Lookup { targets } => {
+                        let target = targets.first().copied();
+                        navigations.insert(system.name.to_string(), Navigation { column: columns.len(), target });
+                    }
+                    _ => {}
                 }
                 columns.push(ColumnMeta { name: system.name.to_string(), kind, system: true });
             }
@@ -177,9 +190,22 @@ impl Metadata {
                 columns,
                 by_property,
                 navigations,
+                collections: HashMap::new(),
             });
         }
-        Metadata { tables, by_logical_name, by_entity_set }
+        let relationships = build_relationships(scenario, &tables, &by_logical_name);
+        for (index, relationship) in relationships.iter().enumerate() {
+            tables[relationship.referenced_table].collections.insert(relationship.schema_name.clone(), index);
+        }
+        Metadata { tables, relationships, by_logical_name, by_entity_set }
+    }
+
+    pub fn relationship(&self, index: usize) -> &Relationship {
+        &self.relationships[index]
+    }
+
+    pub fn relationships(&self) -> &[Relationship] {
+        &self.relationships
     }
 
     pub fn tables(&self) -> &[TableMeta] {
@@ -215,6 +241,11 @@ impl TableMeta {
 
     pub fn navigation(&self, name: &str) -> Option<Navigation> {
         self.navigations.get(name).copied()
+    }
+
+    /// The relationship (index into the metadata's) a collection-valued navigation property names.
+    pub fn collection(&self, name: &str) -> Option<usize> {
+        self.collections.get(name).copied()
     }
 
     pub fn navigation_names(&self) -> Vec<&str> {
@@ -267,6 +298,47 @@ impl ColumnMeta {
     }
 }
 
+/// One relationship per reference column and target table, in table and column order.
+fn build_relationships(
+    scenario: &Scenario,
+    tables: &[TableMeta],
+    by_logical_name: &HashMap<String, usize>,
+) -> Vec<Relationship> {
+    let mut found = Vec::new();
+    for (table, def) in tables.iter().zip(&scenario.tables) {
+        for (column_index, column) in table.columns.iter().enumerate() {
+            let declared = def.columns.iter().find(|c| c.name == column.name);
+            let targets: Vec<String> = match (&column.kind, declared) {
+                (ColumnKind::Owner, _) => vec!["systemuser".into(), "team".into()],
+                (ColumnKind::Lookup { targets }, _) => targets.iter().map(|&i| tables[i].logical_name.clone()).collect(),
+                _ => continue,
+            };
+            for target in &targets {
+                let Some(&referenced_table) = by_logical_name.get(target) else { continue };
+                let (schema_name, referencing_navigation) = match declared {
+                    Some(def_column) if !column.system => (
+                        relationships::lookup_relationship_name(&table.logical_name, def_column, target, targets.len()),
+                        navigation_property_name(def_column, target, targets.len()),
+                    ),
+                    _ => (
+                        relationships::system_relationship_name(&table.logical_name, &column.name, target),
+                        column.name.clone(),
+                    ),
+                };
+                found.push(Relationship {
+                    schema_name,
+                    referenced_table,
+                    referencing_table: table.index,
+                    referencing_column: column_index,
+                    referencing_navigation,
+                    system: column.system,
+                });
+            }
+        }
+    }
+    found
+}
+
 /// Quotes an identifier for SQL. Names come from validated metadata, never from a request,
 /// and are quoted anyway so that SQL keywords (`name`, `order`) are safe as column names.
 pub fn quote_ident(name: &str) -> String {
@@ -288,6 +360,26 @@ mod tests {
         assert_eq!(nav.target, metadata.table_index("account"));
         assert!(contact.navigation("ownerid").is_some());
         assert!(contact.column_by_property("_ownerid_value").is_some());
+    }
+
+    #[test]
+    fn lookups_give_the_referenced_table_a_collection_valued_navigation_property() {
+        let metadata = Metadata::from_scenario(&Scenario::builtin());
+        let account = metadata.by_logical_name("account").unwrap();
+        let relationship = metadata.relationship(account.collection("contact_customer_accounts").unwrap());
+        assert_eq!(relationship.referencing_table, metadata.table_index("contact").unwrap());
+        assert_eq!(relationship.referencing_navigation, "parentcustomerid_account");
+        assert!(!relationship.system);
+        assert!(account.collection("Account_Tasks").is_some());
+        assert!(account.collection("account_parent_account").is_some());
+        let contact = metadata.by_logical_name("contact").unwrap();
+        assert!(contact.collection("contact_customer_contacts").is_some());
+        assert!(contact.collection("contact_customer_accounts").is_none());
+        // System columns: read through `$expand`, named as Dataverse names them for custom tables.
+        let user = metadata.by_logical_name("systemuser").unwrap();
+        assert!(user.collection("user_contact").is_some() && user.collection("lk_contact_createdby").is_some());
+        assert!(metadata.by_logical_name("team").unwrap().collection("team_account").is_some());
+        assert!(contact.navigation("createdby").is_some());
     }
 
     #[test]

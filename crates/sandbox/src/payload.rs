@@ -4,7 +4,7 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::{Map, Value as Json};
 
 use crate::guid::Guid;
-use crate::metadata::{ColumnKind, Metadata, TableMeta};
+use crate::metadata::{ColumnKind, Metadata, Navigation, TableMeta};
 use crate::values;
 
 /// A row being pointed at: a table (index into the metadata) and an id.
@@ -55,6 +55,7 @@ pub fn parse(metadata: &Metadata, table: &TableMeta, body: &Map<String, Json>) -
             let Some(nav) = table.navigation(navigation) else {
                 return fail(unknown_navigation(table, navigation));
             };
+            refuse_system_navigation(table, nav, key)?;
             claim(nav.column, key)?;
             let target = match value {
                 Json::Null => None,
@@ -101,6 +102,7 @@ pub fn parse(metadata: &Metadata, table: &TableMeta, body: &Map<String, Json>) -
             if table.columns[nav.column].kind == ColumnKind::Owner {
                 return fail("ownerid cannot be cleared: every row of a user-owned table has an owner");
             }
+            refuse_system_navigation(table, nav, key)?;
             claim(nav.column, key)?;
             payload.lookups.push(LookupChange { column: nav.column, target: None });
             continue;
@@ -134,6 +136,16 @@ pub fn parse(metadata: &Metadata, table: &TableMeta, body: &Map<String, Json>) -
     Ok(payload)
 }
 
+/// createdby, modifiedby, owningbusinessunit… are navigation properties for reading only; the
+/// owner is the one system reference a payload may set (assigning).
+fn refuse_system_navigation(table: &TableMeta, nav: Navigation, key: &str) -> Result<(), PayloadError> {
+    let column = &table.columns[nav.column];
+    if column.system && column.kind != ColumnKind::Owner {
+        return fail(format!("'{key}' is set by the system and cannot be written."));
+    }
+    Ok(())
+}
+
 fn unknown_navigation(table: &TableMeta, navigation: &str) -> String {
     let hint = match table.column_by_name(navigation) {
         Some((_, c)) if matches!(c.kind, ColumnKind::Lookup { .. }) => format!(
@@ -146,6 +158,21 @@ fn unknown_navigation(table: &TableMeta, navigation: &str) -> String {
         table.logical_name,
         table.navigation_names().join(", ")
     )
+}
+
+/// The entity set and id of `/accounts(<id>)`, `accounts(<id>)` or an absolute URL ending in
+/// the same (`https://<org>/api/data/v9.2/accounts(<id>)`).
+pub fn split_record_uri(uri: &str) -> Option<(&str, Guid)> {
+    let path = match uri.find("/api/data/v") {
+        Some(at) => {
+            let rest = &uri[at + "/api/data/v".len()..];
+            &rest[rest.find('/')? + 1..]
+        }
+        None => uri.trim_start_matches('/'),
+    };
+    let (set, key) = path.split_once('(')?;
+    let id = Guid::parse(key.strip_suffix(')')?).ok()?;
+    Some((set, id))
 }
 
 /// Reads `/accounts(<id>)`, `accounts(<id>)` or an absolute URL ending in the same.
@@ -162,16 +189,7 @@ fn parse_bind(
         message: format!("'{navigation}@odata.bind' value '{uri}' is not a reference like \"/accounts(00000000-0000-0000-0000-000000000000)\""),
     }
     };
-    let path = match uri.find("/api/data/v") {
-        Some(at) => {
-            let rest = &uri[at + "/api/data/v".len()..];
-            rest.find('/').map(|slash| &rest[slash + 1..]).ok_or_else(bad)?
-        }
-        None => uri.trim_start_matches('/'),
-    };
-    let (set, key) = path.split_once('(').ok_or_else(bad)?;
-    let key = key.strip_suffix(')').ok_or_else(bad)?;
-    let id = Guid::parse(key).map_err(|_| bad())?;
+    let (set, id) = split_record_uri(uri).ok_or_else(bad)?;
     let target = metadata.by_entity_set(set).ok_or_else(|| PayloadError {
         message: format!("'{navigation}@odata.bind': there is no entity set named '{set}'"),
     })?;
@@ -235,6 +253,9 @@ mod tests {
             .message
             .contains("Navigation properties"));
         assert!(parse_contact(json!({"createdon": "2024-01-01"})).unwrap_err().message.contains("set by the system"));
+        let bind = json!({"createdby@odata.bind": "/systemusers(5e000000-0000-4000-8000-000000000001)"});
+        assert!(parse_contact(bind).unwrap_err().message.contains("set by the system"));
+        assert!(parse_contact(json!({"modifiedby": null})).unwrap_err().message.contains("set by the system"));
     }
 
     #[test]

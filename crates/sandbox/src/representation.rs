@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::metadata::TableMeta;
+use crate::metadata::{Metadata, TableMeta};
+use crate::odata::expand::ExpandItem;
+use crate::operations::Expanded;
 use crate::store::rows::StoredRow;
 use crate::values;
 
@@ -39,6 +41,40 @@ pub fn collection_context(base_url: &str, table: &TableMeta, select: Option<&str
         }
         _ => format!("{base_url}{API_PATH}/$metadata#{}", table.entity_set_name),
     }
+}
+
+/// The expanded navigation properties of one row: an object or null for a single-valued one,
+/// an array for a collection-valued one.
+pub fn expanded_json(metadata: &Metadata, items: &[ExpandItem], expanded: &[Expanded]) -> Map<String, Json> {
+    let mut object = Map::new();
+    for (item, related) in items.iter().zip(expanded) {
+        let table = metadata.table(item.table);
+        let value = match related {
+            Expanded::Single(None) => Json::Null,
+            Expanded::Single(Some(row)) => Json::Object(row_json(table, row, item.select.as_deref())),
+            Expanded::Collection(rows) => {
+                rows.iter().map(|row| Json::Object(row_json(table, row, item.select.as_deref()))).collect()
+            }
+        };
+        object.insert(item.property.clone(), value);
+    }
+    object
+}
+
+/// `…/$metadata#accounts(name,primarycontactid(fullname))`: the selected columns and, per
+/// expanded navigation property, its own selection (empty parentheses for all columns).
+pub fn expanded_collection_context(base_url: &str, table: &TableMeta, select: Option<&str>, items: &[ExpandItem]) -> String {
+    if items.is_empty() {
+        return collection_context(base_url, table, select);
+    }
+    let mut parts: Vec<String> = select
+        .map(|s| s.split(',').map(str::trim).filter(|p| !p.is_empty() && *p != "*").map(str::to_string).collect())
+        .unwrap_or_default();
+    for item in items {
+        let inner = item.select_text.as_deref().map(|s| s.split(',').map(str::trim).collect::<Vec<_>>().join(","));
+        parts.push(format!("{}({})", item.property, inner.unwrap_or_default()));
+    }
+    format!("{base_url}{API_PATH}/$metadata#{}({})", table.entity_set_name, parts.join(","))
 }
 
 pub fn entity_context(base_url: &str, table: &TableMeta, select: Option<&str>) -> String {

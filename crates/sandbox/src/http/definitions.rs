@@ -8,15 +8,45 @@ use crate::metadata::{ColumnKind, Metadata, TableMeta};
 use crate::representation::API_PATH;
 use crate::scenario::Scenario;
 
+/// What `$expand` asks to include with each table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Expand {
+    pub attributes: bool,
+    pub one_to_many: bool,
+    pub many_to_one: bool,
+}
+
+impl Expand {
+    /// Reads `$expand=Attributes,OneToManyRelationships,…` (options inside parentheses ignored).
+    pub fn read(query: Option<&str>) -> Expand {
+        let mut expand = Expand::default();
+        for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+            if key != "$expand" {
+                continue;
+            }
+            for item in value.split(',') {
+                match item.trim().split('(').next().unwrap_or_default() {
+                    "Attributes" => expand.attributes = true,
+                    "OneToManyRelationships" => expand.one_to_many = true,
+                    "ManyToOneRelationships" => expand.many_to_one = true,
+                    _ => {}
+                }
+            }
+        }
+        expand
+    }
+}
+
 /// Answers `EntityDefinitions`, `EntityDefinitions(LogicalName='x')` and
-/// `EntityDefinitions(LogicalName='x')/Attributes`; `expand_attributes` for `$expand=Attributes`.
+/// `EntityDefinitions(LogicalName='x')/Attributes` (or `/OneToManyRelationships`,
+/// `/ManyToOneRelationships`).
 pub fn answer(
     metadata: &Metadata,
     scenario: &Scenario,
     base_url: &str,
     segment: &str,
     below: Option<&str>,
-    expand_attributes: bool,
+    expand: Expand,
 ) -> Result<Json, ApiError> {
     let context = format!("{base_url}{API_PATH}/$metadata#EntityDefinitions");
     let key = segment.strip_prefix("EntityDefinitions").unwrap_or_default();
@@ -24,7 +54,7 @@ pub fn answer(
         if below.is_some() {
             return Err(ApiError::resource_not_found(segment));
         }
-        let value: Vec<Json> = metadata.tables().iter().map(|t| entity(t, scenario, metadata, expand_attributes)).collect();
+        let value: Vec<Json> = metadata.tables().iter().map(|t| entity(t, scenario, metadata, expand)).collect();
         return Ok(json!({ "@odata.context": context, "value": value }));
     }
     let logical = key
@@ -36,16 +66,20 @@ pub fn answer(
         .ok_or_else(|| ApiError::new(404, "0x80040217", format!("Could not find an entity with the logical name '{logical}'.")))?;
     match below {
         None => {
-            let mut body = entity(table, scenario, metadata, expand_attributes);
+            let mut body = entity(table, scenario, metadata, expand);
             body["@odata.context"] = json!(format!("{context}/$entity"));
             Ok(body)
         }
         Some("Attributes") => Ok(json!({ "@odata.context": format!("{context}('{logical}')/Attributes"), "value": attributes(table, metadata) })),
+        Some(kind @ ("OneToManyRelationships" | "ManyToOneRelationships")) => Ok(json!({
+            "@odata.context": format!("{context}('{logical}')/{kind}"),
+            "value": relationships(table, metadata, kind == "OneToManyRelationships"),
+        })),
         Some(other) => Err(ApiError::not_implemented(format!("'EntityDefinitions(…)/{other}'"))),
     }
 }
 
-fn entity(table: &TableMeta, scenario: &Scenario, metadata: &Metadata, expand_attributes: bool) -> Json {
+fn entity(table: &TableMeta, scenario: &Scenario, metadata: &Metadata, expand: Expand) -> Json {
     let primary_name = scenario.tables.iter().find(|t| t.logical_name == table.logical_name).map(|t| t.primary_name_column.clone());
     let mut body = json!({
         "LogicalName": table.logical_name,
@@ -60,10 +94,40 @@ fn entity(table: &TableMeta, scenario: &Scenario, metadata: &Metadata, expand_at
             crate::scenario::Ownership::User => "UserOwned",
         },
     });
-    if expand_attributes {
+    if expand.attributes {
         body["Attributes"] = json!(attributes(table, metadata));
     }
+    if expand.one_to_many {
+        body["OneToManyRelationships"] = json!(relationships(table, metadata, true));
+    }
+    if expand.many_to_one {
+        body["ManyToOneRelationships"] = json!(relationships(table, metadata, false));
+    }
     body
+}
+
+/// The table's one-to-many relationships (it is the referenced, "one" side) or its many-to-one
+/// relationships (it holds the lookup), in Dataverse's OneToManyRelationshipMetadata shape.
+fn relationships(table: &TableMeta, metadata: &Metadata, one_to_many: bool) -> Vec<Json> {
+    metadata
+        .relationships()
+        .iter()
+        .filter(|r| if one_to_many { r.referenced_table == table.index } else { r.referencing_table == table.index })
+        .map(|r| {
+            let (referenced, referencing) = (metadata.table(r.referenced_table), metadata.table(r.referencing_table));
+            json!({
+                "SchemaName": r.schema_name,
+                "RelationshipType": "OneToManyRelationship",
+                "ReferencedEntity": referenced.logical_name,
+                "ReferencedAttribute": referenced.primary_id,
+                "ReferencingEntity": referencing.logical_name,
+                "ReferencingAttribute": referencing.columns[r.referencing_column].name,
+                "ReferencedEntityNavigationPropertyName": r.schema_name,
+                "ReferencingEntityNavigationPropertyName": r.referencing_navigation,
+                "IsCustomRelationship": false,
+            })
+        })
+        .collect()
 }
 
 fn attributes(table: &TableMeta, metadata: &Metadata) -> Vec<Json> {

@@ -4,6 +4,7 @@
 mod bound_operations;
 mod definitions;
 mod headers;
+mod relations;
 mod resource;
 mod responses;
 mod routes;

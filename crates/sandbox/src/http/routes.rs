@@ -17,9 +17,12 @@ use super::responses::{self, Reply};
 use crate::api_error::ApiError;
 use crate::auth::{self, issuer, TokenRejection};
 use crate::guid::Guid;
+use crate::odata::expand;
 use crate::odata::options::{self, QueryOptions};
 use crate::operations::{self, ListRequest, Preconditions, Retrieved, Upserted};
-use crate::representation::{collection_context, entity_context, entity_id, row_json, API_PATH};
+use crate::representation::{
+    entity_context, entity_id, expanded_collection_context, expanded_json, row_json, API_PATH,
+};
 use crate::security::{Caller, Impersonation};
 use crate::Core;
 
@@ -119,13 +122,16 @@ async fn below_resource(
     if bound_operations::is_bound_operation(&rest) {
         return bound_operation(&state, method, &segment, &rest, query.as_deref(), &headers, body).await;
     }
-    let e = match authenticate(&state, &headers) {
-        Err(e) => e,
-        Ok(_) => ApiError::not_implemented(format!(
-            "The path '{segment}/{rest}' (properties, $ref, bound functions and actions)"
-        )),
+    let claims = match authenticate(&state, &headers) {
+        Ok(claims) => claims,
+        Err(e) => return error_reply(&state, &e),
     };
-    error_reply(&state, &e)
+    // `$ref` paths (associate, disassociate); every other path below a row answers 501 there.
+    let core = state.core.clone();
+    match super::relations::answer(core, method, &segment, &rest, query.as_deref(), &headers, body, claims.oid).await {
+        Ok(reply) => reply.build(),
+        Err(e) => error_reply(&state, &e),
+    }
 }
 
 /// `<set>(<id>)/Microsoft.Dynamics.CRM.<Operation>`: a function or action bound to the row.
@@ -164,9 +170,7 @@ fn definitions(state: &AppState, segment: &str, below: Option<&str>, query: Opti
     if let Err(e) = authenticate(state, headers) {
         return error_reply(state, &e);
     }
-    let expand = query.is_some_and(|q| {
-        form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "$expand" && v.split(',').any(|e| e.trim().starts_with("Attributes")))
-    });
+    let expand = super::definitions::Expand::read(query);
     match super::definitions::answer(&state.core.metadata, &state.core.scenario, &state.base_url, segment, below, expand) {
         Ok(body) => Reply::json(200, body).build(),
         Err(e) => error_reply(state, &e),
@@ -256,6 +260,7 @@ fn execute(core: &Core, base_url: &str, request: ApiRequest) -> Result<Reply, Ap
                 let row = core.store.write(|tx| operations::create(tx, metadata, &resolve(tx)?, table, &body, None))?;
                 return Ok(written(base_url, table, &row, true, &request, select.as_deref()));
             }
+            let expand = expand::resolve_expand(metadata, table, request.options.expand.as_deref())?;
             let list_request = ListRequest {
                 filter: options::resolve_filter(table, request.options.filter.as_deref())?,
                 order: options::resolve_orderby(table, request.options.orderby.as_deref())?,
@@ -264,17 +269,35 @@ fn execute(core: &Core, base_url: &str, request: ApiRequest) -> Result<Reply, Ap
                 max_page_size: request.prefer.max_page_size,
                 skiptoken: request.options.skiptoken.clone(),
             };
-            let page = core.store.read(|conn| operations::list(conn, &resolve(conn)?, table, &list_request))?;
+            let (page, expanded) = core.store.read(|conn| {
+                let caller = resolve(conn)?;
+                let page = operations::list(conn, &caller, table, &list_request)?;
+                operations::check_expand(conn, metadata, &caller, &expand)?;
+                let expanded = page
+                    .rows
+                    .iter()
+                    .map(|row| operations::expand(conn, metadata, &caller, table, row, &expand))
+                    .collect::<Result<Vec<_>, ApiError>>()?;
+                Ok::<_, ApiError>((page, expanded))
+            })?;
             let mut object = Map::new();
             object.insert(
                 "@odata.context".into(),
-                collection_context(base_url, table, request.options.select.as_deref()).into(),
+                expanded_collection_context(base_url, table, request.options.select.as_deref(), &expand).into(),
             );
             if let Some(count) = page.count {
                 object.insert("@odata.count".into(), count.into());
             }
-            let values: Vec<Json> =
-                page.rows.iter().map(|row| Json::Object(row_json(table, row, select.as_deref()))).collect();
+            let values: Vec<Json> = page
+                .rows
+                .iter()
+                .zip(&expanded)
+                .map(|(row, related)| {
+                    let mut object = row_json(table, row, select.as_deref());
+                    object.extend(expanded_json(metadata, &expand, related));
+                    Json::Object(object)
+                })
+                .collect();
             object.insert("value".into(), values.into());
             if let Some(token) = &page.next {
                 object.insert(
@@ -294,18 +317,33 @@ fn execute(core: &Core, base_url: &str, request: ApiRequest) -> Result<Reply, Ap
             let select = options::resolve_select(table, request.options.select.as_deref())?;
             match request.method {
                 Method::GET => {
+                    let expand = expand::resolve_expand(metadata, table, request.options.expand.as_deref())?;
+                    // Never 304 with $expand: the related rows may have changed (reference §1.3).
+                    let if_none_match = request.if_none_match.as_deref().filter(|_| expand.is_empty());
                     let retrieved = core.store.read(|conn| {
-                        operations::retrieve(conn, &resolve(conn)?, table, id, request.if_none_match.as_deref())
+                        let caller = resolve(conn)?;
+                        match operations::retrieve(conn, &caller, table, id, if_none_match)? {
+                            Retrieved::Row(row) => {
+                                operations::check_expand(conn, metadata, &caller, &expand)?;
+                                let related = operations::expand(conn, metadata, &caller, table, &row, &expand)?;
+                                Ok::<_, ApiError>(Some((row, related)))
+                            }
+                            Retrieved::NotModified => Ok(None),
+                        }
                     })?;
                     match retrieved {
-                        Retrieved::NotModified => Ok(Reply::new(304)),
-                        Retrieved::Row(row) => {
+                        None => Ok(Reply::new(304)),
+                        Some((row, related)) => {
                             let mut object = Map::new();
-                            object.insert(
-                                "@odata.context".into(),
-                                entity_context(base_url, table, request.options.select.as_deref()).into(),
+                            let context = expanded_collection_context(
+                                base_url,
+                                table,
+                                request.options.select.as_deref(),
+                                &expand,
                             );
+                            object.insert("@odata.context".into(), format!("{context}/$entity").into());
                             object.extend(row_json(table, &row, select.as_deref()));
+                            object.extend(expanded_json(metadata, &expand, &related));
                             Ok(Reply::json(200, Json::Object(object)))
                         }
                     }

@@ -1,4 +1,4 @@
-//! System query options ($select, $filter, $orderby, $top, $count, $skiptoken) read from the
+//! System query options ($select, $filter, $orderby, $top, $count, $skiptoken, $expand) read from the
 //! URL and checked against the table.
 
 use crate::api_error::ApiError;
@@ -18,6 +18,7 @@ pub struct QueryOptions {
     pub top: Option<String>,
     pub count: Option<String>,
     pub skiptoken: Option<String>,
+    pub expand: Option<String>,
     /// Every decoded pair in order; a nextLink repeats them with a new $skiptoken.
     pub pairs: Vec<(String, String)>,
 }
@@ -34,7 +35,8 @@ pub fn parse_query(raw: Option<&str>) -> Result<QueryOptions, ApiError> {
             "$top" => &mut options.top,
             "$count" => &mut options.count,
             "$skiptoken" => &mut options.skiptoken,
-            "$expand" | "$apply" | "fetchXml" | "savedQuery" | "userQuery" => {
+            "$expand" => &mut options.expand,
+            "$apply" | "fetchXml" | "savedQuery" | "userQuery" => {
                 return Err(ApiError::not_implemented(format!("The query option {name}")));
             }
             n if n.starts_with('$') => {
@@ -181,7 +183,7 @@ mod tests {
     fn refuses_unsupported_and_repeated_options() {
         assert_eq!(parse_query(Some("$skip=2")).unwrap_err().message, "The query parameter $skip is not supported");
         assert!(parse_query(Some("$top=1&$top=2")).unwrap_err().message.contains("more than once"));
-        assert_eq!(parse_query(Some("$expand=x")).unwrap_err().status, 501);
+        assert_eq!(parse_query(Some("$apply=x")).unwrap_err().status, 501);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! What each Web API request does, apart from HTTP: the security checks in Dataverse's order,
 //! then the store. Each runs inside one store transaction.
 
+mod associate;
 mod create;
 mod delete;
+mod expand;
 mod list;
 mod privileges;
 mod retrieve;
@@ -10,8 +12,10 @@ mod team_members;
 mod update;
 mod whoami;
 
+pub use associate::{associate, disassociate};
 pub use create::create;
 pub use delete::delete;
+pub use expand::{check_expand, expand, Expanded};
 pub use list::{list, ListRequest};
 pub use privileges::{retrieve_team_privileges, retrieve_user_privileges, RolePrivilege};
 pub use retrieve::{retrieve, Retrieved};

@@ -93,6 +93,11 @@ pub struct ColumnDef {
     /// (the column name for one target, `<column>_<target>` for several).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub navigation_properties: Option<BTreeMap<String, String>>,
+    /// lookup: the relationship's schema name per target, which is also the collection-valued
+    /// navigation property on the target table (`contact_customer_accounts`); defaults to
+    /// `<table>_<column>` for one target, `<table>_<column>_<target>` for several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationships: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -332,6 +337,21 @@ mod tests {
         let err = Scenario::from_json("{\n  \"organization\": 3,\n}").unwrap_err();
         let text = err.to_string();
         assert!(text.contains("line 2"), "{text}");
+    }
+
+    #[test]
+    fn relationship_names_must_not_clash_on_the_table_they_point_at() {
+        let mut value: serde_json::Value = serde_json::from_str(DEFAULT_SCENARIO).unwrap();
+        // account.primarycontactid's relationship renamed to contact's existing one.
+        value["tables"][0]["columns"][10]["relationships"] = serde_json::json!({ "contact": "contact_customer_contacts" });
+        let err = Scenario::from_json(&value.to_string()).unwrap_err().to_string();
+        assert!(err.contains("tables[contact].columns[parentcustomerid].relationships: relationship 'contact_customer_contacts' on 'contact' is also used by account.primarycontactid"), "{err}");
+        value["tables"][0]["columns"][10]["relationships"] = serde_json::json!({ "contact": "fullname" });
+        let err = Scenario::from_json(&value.to_string()).unwrap_err().to_string();
+        assert!(err.contains("is also a column or navigation property of 'contact'"), "{err}");
+        value["tables"][0]["columns"][10]["relationships"] = serde_json::json!({ "account": "x" });
+        let err = Scenario::from_json(&value.to_string()).unwrap_err().to_string();
+        assert!(err.contains("'account' is not one of the lookup's targets"), "{err}");
     }
 
     #[test]

@@ -98,6 +98,7 @@ pub(super) fn check(scenario: &Scenario) -> Result<(), ScenarioError> {
     check_roles(scenario, &mut problems);
     check_teams_and_users(scenario, &mut problems);
     check_unique_ids(scenario, &mut problems);
+    check_relationship_names(scenario, &mut problems);
     if problems.0.is_empty() {
         // Rows are checked against the tables, so only once the tables themselves are sound.
         check_rows(scenario, &mut problems);
@@ -291,6 +292,19 @@ fn check_column_fields(column: &ColumnDef, at: &str, table_names: &HashSet<&str>
         (Some(_), _) => problems.add(format!("{at}.targets"), "targets apply to lookup columns only"),
         (None, _) => {}
     }
+    if let (Some(relationships), Some(targets)) = (&column.relationships, &column.targets) {
+        for (target, name) in relationships {
+            if !targets.contains(target) {
+                problems.add(format!("{at}.relationships"), format!("'{target}' is not one of the lookup's targets"));
+            }
+            if !is_schema_name(name) {
+                problems.add(format!("{at}.relationships"), format!("'{name}' is not a valid relationship name"));
+            }
+        }
+    }
+    if column.relationships.is_some() && kind != ColumnType::Lookup {
+        problems.add(format!("{at}.relationships"), "relationships apply to lookup columns only");
+    }
     if column.navigation_properties.is_some() && kind != ColumnType::Lookup {
         problems.add(format!("{at}.navigationProperties"), "navigationProperties apply to lookup columns only");
     }
@@ -299,6 +313,42 @@ fn check_column_fields(column: &ColumnDef, at: &str, table_names: &HashSet<&str>
             format!("{at}.type"),
             "the owner column (ownerid) is added by the sandbox; set the table's \"ownership\": \"user\" instead",
         );
+    }
+}
+
+/// A relationship's name is a collection-valued navigation property on the table it points at,
+/// so it must be unique there and differ from that table's columns and navigation properties.
+fn check_relationship_names(scenario: &Scenario, problems: &mut Problems) {
+    let mut taken: HashMap<(String, String), String> = HashMap::new();
+    for table in &scenario.tables {
+        for system in SYSTEM_COLUMNS.iter().filter(|s| (s.applies_to)(table.ownership)) {
+            let targets: &[&str] = match system.name {
+                "ownerid" => &["systemuser", "team"],
+                "owningbusinessunit" => &["businessunit"],
+                "createdon" | "modifiedon" | "versionnumber" => &[],
+                _ => &["systemuser"],
+            };
+            for target in targets {
+                let name = crate::relationships::system_relationship_name(&table.logical_name, system.name, target);
+                taken.insert((target.to_string(), name), format!("the system column {}.{}", table.logical_name, system.name));
+            }
+        }
+    }
+    for (target, name, origin) in crate::relationships::collection_names(scenario) {
+        let Some(referenced) = scenario.table(&target) else { continue };
+        let at = format!("tables[{}].columns[{}].relationships", origin.split('.').next().unwrap_or_default(), origin.split('.').nth(1).unwrap_or_default());
+        let clashes_with_column = referenced.primary_id_column == name || referenced.columns.iter().any(|c| {
+            c.name == name
+                || c.targets.as_ref().is_some_and(|ts| {
+                    ts.iter().any(|t| crate::metadata::navigation_property_name(c, t, ts.len()) == name)
+                })
+        });
+        if clashes_with_column {
+            problems.add(&at, format!("relationship '{name}' is also a column or navigation property of '{target}'"));
+        }
+        if let Some(other) = taken.insert((target.clone(), name.clone()), origin.clone()) {
+            problems.add(&at, format!("relationship '{name}' on '{target}' is also used by {other}"));
+        }
     }
 }
 
