@@ -41,6 +41,9 @@ pub(crate) async fn run_operation(
     if request.return_representation {
         builder = builder.header("Prefer", "return=representation");
     }
+    if request.if_match_any {
+        builder = builder.header("If-Match", "*");
+    }
     if let Some(body) = &request.body {
         builder = builder.json(body);
     }
@@ -74,6 +77,7 @@ struct Request {
     url: String,
     body: Option<Value>,
     return_representation: bool,
+    if_match_any: bool,
 }
 
 fn build_request(environment_url: &str, operation: &str, parameters: &Map<String, Value>) -> Result<Request, StepError> {
@@ -85,12 +89,23 @@ fn build_request(environment_url: &str, operation: &str, parameters: &Map<String
             other => Some(other.to_string()),
         }
     };
-    let entity_set = text("entityName").ok_or_else(|| missing(operation, "entityName"))?;
-    check_segment(operation, "entityName", &entity_set)?;
+    // Unbound actions name no table.
+    let entity_set = if operation == "PerformUnboundAction" {
+        String::new()
+    } else {
+        let entity_set = text("entityName").ok_or_else(|| missing(operation, "entityName"))?;
+        check_segment(operation, "entityName", &entity_set)?;
+        entity_set
+    };
     let row = || -> Result<String, StepError> {
         let id = text("recordId").ok_or_else(|| missing(operation, "recordId"))?;
         check_segment(operation, "recordId", &id)?;
         Ok(format!("{base}/{entity_set}({id})"))
+    };
+    let action = || -> Result<String, StepError> {
+        let name = text("actionName").ok_or_else(|| missing(operation, "actionName"))?;
+        check_segment(operation, "actionName", &name)?;
+        Ok(name)
     };
     let relationship = || -> Result<String, StepError> {
         let name = text("associationEntityRelationship").ok_or_else(|| missing(operation, "associationEntityRelationship"))?;
@@ -110,18 +125,21 @@ fn build_request(environment_url: &str, operation: &str, parameters: &Map<String
             url: format!("{base}/{entity_set}"),
             body: Some(row_body(parameters)),
             return_representation: true,
+            if_match_any: false,
         },
         "GetItem" => Request {
             method: Method::GET,
             url: format!("{}{}", row()?, query(&["$select", "$expand"])),
             body: None,
             return_representation: false,
+            if_match_any: false,
         },
         "ListRecords" => Request {
             method: Method::GET,
             url: format!("{base}/{entity_set}{}", query(&["$select", "$filter", "$orderby", "$expand", "$top", "$skiptoken"])),
             body: None,
             return_representation: false,
+            if_match_any: false,
         },
         // Relate rows: POST <row>/<relationship>/$ref with the related row's reference.
         "AssociateEntities" => {
@@ -137,6 +155,7 @@ fn build_request(environment_url: &str, operation: &str, parameters: &Map<String
                 url: format!("{}/{relationship}/$ref", row()?),
                 body: Some(json!({ "@odata.id": related })),
                 return_representation: false,
+                if_match_any: false,
             }
         }
         // Unrelate rows: DELETE <row>/<relationship>/$ref?$id=<the related row's reference>.
@@ -148,15 +167,44 @@ fn build_request(environment_url: &str, operation: &str, parameters: &Map<String
                 url: format!("{}/{relationship}/$ref?$id={}", row()?, utf8_percent_encode(&related, QUERY_VALUE)),
                 body: None,
                 return_representation: false,
+                if_match_any: false,
             }
         }
-        "UpdateRecord" | "UpdateOnlyRecord" => Request {
+        "UpdateRecord" => Request {
             method: Method::PATCH,
             url: row()?,
             body: Some(row_body(parameters)),
             return_representation: true,
+            if_match_any: false,
         },
-        "DeleteRecord" => Request { method: Method::DELETE, url: row()?, body: None, return_representation: false },
+        // Update only: `If-Match: *` makes a missing row a 404 instead of an upsert.
+        "UpdateOnlyRecord" => Request {
+            method: Method::PATCH,
+            url: row()?,
+            body: Some(row_body(parameters)),
+            return_representation: true,
+            if_match_any: true,
+        },
+        "DeleteRecord" => Request { method: Method::DELETE, url: row()?, body: None, return_representation: false, if_match_any: false },
+        // Bound actions need their namespace in the path; the connector's names usually carry it.
+        "PerformBoundAction" => {
+            let name = action()?;
+            let qualified = if name.contains('.') { name } else { format!("Microsoft.Dynamics.CRM.{name}") };
+            Request {
+                method: Method::POST,
+                url: format!("{}/{qualified}", row()?),
+                body: Some(row_body(parameters)),
+                return_representation: false,
+                if_match_any: false,
+            }
+        }
+        "PerformUnboundAction" => Request {
+            method: Method::POST,
+            url: format!("{base}/{}", action()?),
+            body: Some(row_body(parameters)),
+            return_representation: false,
+            if_match_any: false,
+        },
         other => {
             return Err(StepError::new(
                 "NotImplemented",

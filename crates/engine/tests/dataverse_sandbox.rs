@@ -329,3 +329,64 @@ async fn a_flow_relates_lists_with_expand_and_unrelates_rows() {
     assert_eq!(denied.error.as_ref().unwrap().code, "0x80048306");
     assert!(denied.error.as_ref().unwrap().message.contains("AppendToAccess"), "{:?}", denied.error);
 }
+
+#[tokio::test]
+async fn bound_and_unbound_actions_and_update_only_reach_dataverse_as_the_step_s_identity() {
+    let served = serve().await;
+    let host = |operation: &str| json!({ "apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps",
+        "connectionName": "shared_commondataserviceforapps", "operationId": operation });
+    let sales_team = "7ea00000-0000-4000-8000-000000000001";
+    let nora = "5e000000-0000-4000-8000-000000000003";
+    let flow = Flow::from_value(json!({ "properties": {
+        "connectionReferences": { "shared_commondataserviceforapps": { "runtimeSource": "invoker",
+            "connection": { "connectionReferenceLogicalName": "fb_dataverse" }, "api": { "name": "shared_commondataserviceforapps" } } },
+        "definition": {
+            "triggers": { "manual": { "type": "Request", "kind": "Button", "inputs": {} } },
+            "actions": {
+                "Add_nora_to_the_team": { "type": "OpenApiConnection", "inputs": { "host": host("PerformBoundAction"), "parameters": {
+                    "entityName": "teams", "recordId": sales_team, "actionName": "Microsoft.Dynamics.CRM.AddMembersTeam",
+                    "item/Members": [{ "@odata.type": "Microsoft.Dynamics.CRM.systemuser", "systemuserid": nora }] } }, "runAfter": {} },
+                "Evaluate": { "type": "OpenApiConnection", "inputs": { "host": host("PerformUnboundAction"), "parameters": {
+                    "actionName": "cat_EvaluateNodeMessage", "item/Message": "hi" } }, "runAfter": { "Add_nora_to_the_team": ["Succeeded"] } },
+                "Update_a_missing_row": { "type": "OpenApiConnection", "inputs": { "host": host("UpdateOnlyRecord"), "parameters": {
+                    "entityName": "contacts", "recordId": "c0000000-0000-4000-8000-0000000000ff", "item/jobtitle": "x" } },
+                    "runAfter": { "Evaluate": ["Failed"] } }
+            } } } }))
+    .unwrap();
+    let run = |persona: &str| {
+        let identities = Identities { invoker: Some(served.identity(persona)), ..Identities::default() };
+        run_flow(&flow, json!({}), served.options(identities))
+    };
+    let record = run("admin").await;
+    let added = record.step("Add_nora_to_the_team").unwrap();
+    assert_eq!(added.status, StepStatus::Succeeded, "{:?}", added.error);
+    assert!(added.inputs.as_ref().unwrap()["request"]["uri"].as_str().unwrap().ends_with(&format!("/teams({sales_team})/Microsoft.Dynamics.CRM.AddMembersTeam")));
+    // Nora now holds the team's task privileges.
+    let check = served.sandbox.token_for("admin").unwrap();
+    let privileges: Value = reqwest::Client::new()
+        .get(format!("{}/api/data/v9.2/systemusers({nora})/Microsoft.Dynamics.CRM.RetrieveUserPrivilegeByPrivilegeName(PrivilegeName='prvAppendToTask')", served.url))
+        .bearer_auth(check)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(privileges["RolePrivileges"].as_array().map(Vec::len), Some(1), "{privileges}");
+    // An action the environment does not have fails with its answer.
+    let evaluate = record.step("Evaluate").unwrap();
+    assert_eq!(evaluate.status, StepStatus::Failed);
+    assert_eq!(evaluate.outputs.as_ref().unwrap()["statusCode"], 404);
+    assert!(evaluate.error.as_ref().unwrap().message.contains("cat_EvaluateNodeMessage"), "{:?}", evaluate.error);
+    // Update only never creates: a missing row is Dataverse's 404.
+    let update = record.step("Update_a_missing_row").unwrap();
+    assert_eq!(update.status, StepStatus::Failed);
+    assert_eq!(update.error.as_ref().unwrap().code, "0x80040217", "{:?}", update.error);
+
+    // Sam may not change a team: the bound action fails with the privilege error, as sam.
+    let refused = run("sam").await;
+    let step = refused.step("Add_nora_to_the_team").unwrap();
+    assert_eq!(step.status, StepStatus::Failed);
+    assert_eq!(step.error.as_ref().unwrap().code, "0x80040220");
+    assert!(step.error.as_ref().unwrap().message.contains("prvWriteTeam"), "{:?}", step.error);
+}
