@@ -1,8 +1,11 @@
 //! The Web API over HTTP: routes under `/api/data/v9.2/`, authentication on every request,
 //! and the mapping between HTTP and the operations.
 
+mod batch;
 mod definitions;
+mod fetch;
 mod headers;
+mod multipart;
 mod resource;
 mod responses;
 mod routes;

@@ -3,6 +3,7 @@
 
 mod create;
 mod delete;
+mod fetch;
 mod list;
 mod retrieve;
 mod update;
@@ -10,6 +11,7 @@ mod whoami;
 
 pub use create::create;
 pub use delete::delete;
+pub use fetch::fetch;
 pub use list::{list, ListRequest};
 pub use retrieve::{retrieve, Retrieved};
 pub use update::{upsert, Preconditions, Upserted};
