@@ -140,12 +140,21 @@ fn read_part(part: &Part) -> Result<PartRequest, ApiError> {
             "Each batch part must have Content-Type application/http (or multipart/mixed for a change set), not '{content_type}'."
         )));
     }
+    // A request without a body often ends right after its headers: the empty line that would
+    // end them is the line break the next delimiter takes. Complete it.
+    let mut content = part.content.to_vec();
+    {
+        let mut raw_headers = [httparse::EMPTY_HEADER; 64];
+        if let Ok(httparse::Status::Partial) = httparse::Request::new(&mut raw_headers).parse(&content) {
+            content.extend_from_slice(if content.ends_with(b"\n") { b"\r\n" } else { b"\r\n\r\n" });
+        }
+    }
     let mut raw_headers = [httparse::EMPTY_HEADER; 64];
     let mut request = httparse::Request::new(&mut raw_headers);
-    let body_at = match request.parse(part.content) {
+    let body_at = match request.parse(&content) {
         Ok(httparse::Status::Complete(at)) => at,
         Ok(httparse::Status::Partial) => {
-            return Err(bad("A batch part's request ends before its headers do (the empty line after them is missing)."))
+            return Err(bad("A batch part's request line or headers are incomplete."))
         }
         Err(e) => return Err(bad(format!("A batch part is not an HTTP request: {e}."))),
     };
@@ -165,7 +174,7 @@ fn read_part(part: &Part) -> Result<PartRequest, ApiError> {
         method,
         target: request.path.unwrap_or_default().to_string(),
         headers,
-        body: Bytes::copy_from_slice(&part.content[body_at..]),
+        body: Bytes::copy_from_slice(&content[body_at..]),
         content_id,
     })
 }
