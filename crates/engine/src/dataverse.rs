@@ -109,7 +109,12 @@ fn build_request(environment_url: &str, operation: &str, parameters: &Map<String
         "GetItem" => Request { method: Method::GET, url: format!("{}{}", row()?, query(&["$select"])), body: None, return_representation: false },
         "ListRecords" => Request {
             method: Method::GET,
-            url: format!("{base}/{entity_set}{}", query(&["$select", "$filter", "$orderby", "$top"])),
+            // A FetchXML query carries its own columns, filter, order and row count, and the Web
+            // API refuses it alongside the OData options, so it goes alone (url-encoded).
+            url: match text("fetchXml").filter(|f| !f.trim().is_empty()) {
+                Some(_) => format!("{base}/{entity_set}{}", query(&["fetchXml"])),
+                None => format!("{base}/{entity_set}{}", query(&["$select", "$filter", "$orderby", "$top"])),
+            },
             body: None,
             return_representation: false,
         },
@@ -176,6 +181,23 @@ mod tests {
             request.url,
             "http://127.0.0.1:9/api/data/v9.2/contacts?$filter=lastname%20eq%20%27O%27%27Neil%20%26%20Co%27&$top=5"
         );
+    }
+
+    #[test]
+    fn list_rows_with_fetchxml_sends_only_the_fetch() {
+        let fetch = "<fetch top=\"2\"><entity name=\"contact\"><filter><condition attribute=\"fullname\" operator=\"like\" value=\"%a & b%\"/></filter></entity></fetch>";
+        let request = build_request(
+            "http://h",
+            "ListRecords",
+            &parameters(json!({ "entityName": "contacts", "fetchXml": fetch, "$filter": "x eq 1", "$top": 5 })),
+        )
+        .unwrap();
+        assert_eq!(
+            request.url,
+            "http://h/api/data/v9.2/contacts?fetchXml=%3Cfetch%20top%3D%222%22%3E%3Centity%20name%3D%22contact%22%3E%3Cfilter%3E%3Ccondition%20attribute%3D%22fullname%22%20operator%3D%22like%22%20value%3D%22%25a%20%26%20b%25%22%2F%3E%3C%2Ffilter%3E%3C%2Fentity%3E%3C%2Ffetch%3E"
+        );
+        let blank = build_request("http://h", "ListRecords", &parameters(json!({ "entityName": "contacts", "fetchXml": " ", "$top": 5 }))).unwrap();
+        assert_eq!(blank.url, "http://h/api/data/v9.2/contacts?$top=5");
     }
 
     #[test]
