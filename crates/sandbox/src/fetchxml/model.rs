@@ -182,7 +182,7 @@ pub fn read(root: &Element) -> Result<Fetch, ModelError> {
         return Err(format!("The element '{}' is not valid inside 'fetch'.", other.name));
     }
     check_attributes(entity, &["name", "enableprefiltering", "prefilterparametername"])?;
-    let mut entity_node = entity_node(entity, 1)?;
+    let mut entity_node = entity_node(entity)?;
     // `<order>` directly under `<fetch>` is accepted by Dataverse for the main entity.
     for order in root.children.iter().filter(|c| c.name == "order") {
         entity_node.orders.push(order_node(order)?);
@@ -198,7 +198,8 @@ pub fn read(root: &Element) -> Result<Fetch, ModelError> {
     })
 }
 
-fn entity_node(element: &Element, depth: usize) -> Result<EntityNode, ModelError> {
+/// The tree is at most 32 elements deep (`xml::parse`), so the recursion is bounded.
+fn entity_node(element: &Element) -> Result<EntityNode, ModelError> {
     let name = required(element, "name")?.to_string();
     let mut node = EntityNode {
         name,
@@ -222,7 +223,7 @@ fn entity_node(element: &Element, depth: usize) -> Result<EntityNode, ModelError
             }
             "all-attributes" => node.all_attributes = true,
             "order" => node.orders.push(order_node(child)?),
-            "filter" => node.filters.push(filter_node(child, depth + 1)?),
+            "filter" => node.filters.push(filter_node(child)?),
             "link-entity" => {
                 check_attributes(child, &["name", "from", "to", "alias", "link-type", "visible", "intersect"])?;
                 let outer = match child.attribute("link-type").unwrap_or("inner") {
@@ -236,7 +237,7 @@ fn entity_node(element: &Element, depth: usize) -> Result<EntityNode, ModelError
                     }
                 };
                 node.links.push(LinkNode {
-                    entity: entity_node(child, depth + 1)?,
+                    entity: entity_node(child)?,
                     from: required(child, "from")?.to_string(),
                     to: required(child, "to")?.to_string(),
                     alias: child.attribute("alias").map(str::to_string),
@@ -257,7 +258,7 @@ fn order_node(element: &Element) -> Result<OrderNode, ModelError> {
     Ok(OrderNode { attribute: required(element, "attribute")?.to_string(), descending: flag(element, "descending")? })
 }
 
-fn filter_node(element: &Element, depth: usize) -> Result<FilterNode, ModelError> {
+fn filter_node(element: &Element) -> Result<FilterNode, ModelError> {
     check_attributes(element, &["type", "isquickfindfields", "overridequickfindrecordlimitenabled", "overridequickfindrecordlimitdisabled"])?;
     let or = match element.attribute("type").unwrap_or("and") {
         "and" => false,
@@ -268,7 +269,7 @@ fn filter_node(element: &Element, depth: usize) -> Result<FilterNode, ModelError
     for child in &element.children {
         match child.name.as_str() {
             "condition" => items.push(FilterItem::Condition(condition_node(child)?)),
-            "filter" => items.push(FilterItem::Filter(filter_node(child, depth + 1)?)),
+            "filter" => items.push(FilterItem::Filter(filter_node(child)?)),
             other => return Err(format!("The element '{other}' is not valid inside 'filter'.")),
         }
     }

@@ -76,8 +76,8 @@ fn next_delimiter(body: &[u8], from: usize, delimiter: &[u8]) -> Option<(usize, 
     let mut search = from;
     while let Some(found) = find(&body[search..], delimiter) {
         let at = search + found;
-        if at >= from + 1 && body[at - 1] == b'\n' {
-            let end = if at >= from + 2 && body[at - 2] == b'\r' { at - 2 } else { at - 1 };
+        if at > from && body[at - 1] == b'\n' {
+            let end = if at > from + 1 && body[at - 2] == b'\r' { at - 2 } else { at - 1 };
             return Some((end, at));
         }
         if at == from {
