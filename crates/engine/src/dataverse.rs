@@ -136,7 +136,12 @@ fn build_request(environment_url: &str, operation: &str, parameters: &Map<String
         },
         "ListRecords" => Request {
             method: Method::GET,
-            url: format!("{base}/{entity_set}{}", query(&["$select", "$filter", "$orderby", "$expand", "$top", "$skiptoken"])),
+            // A FetchXML query carries its own columns, filter, order and row count, and the Web
+            // API refuses it alongside the OData options, so it goes alone (url-encoded).
+            url: match text("fetchXml").filter(|f| !f.trim().is_empty()) {
+                Some(_) => format!("{base}/{entity_set}{}", query(&["fetchXml"])),
+                None => format!("{base}/{entity_set}{}", query(&["$select", "$filter", "$orderby", "$expand", "$top", "$skiptoken"])),
+            },
             body: None,
             return_representation: false,
             if_match_any: false,
@@ -323,6 +328,23 @@ mod tests {
     }
 
     #[test]
+    fn list_rows_with_fetchxml_sends_only_the_fetch() {
+        let fetch = "<fetch top=\"2\"><entity name=\"contact\"><filter><condition attribute=\"fullname\" operator=\"like\" value=\"%a & b%\"/></filter></entity></fetch>";
+        let request = build_request(
+            "http://h",
+            "ListRecords",
+            &parameters(json!({ "entityName": "contacts", "fetchXml": fetch, "$filter": "x eq 1", "$top": 5 })),
+        )
+        .unwrap();
+        assert_eq!(
+            request.url,
+            "http://h/api/data/v9.2/contacts?fetchXml=%3Cfetch%20top%3D%222%22%3E%3Centity%20name%3D%22contact%22%3E%3Cfilter%3E%3Ccondition%20attribute%3D%22fullname%22%20operator%3D%22like%22%20value%3D%22%25a%20%26%20b%25%22%2F%3E%3C%2Ffilter%3E%3C%2Fentity%3E%3C%2Ffetch%3E"
+        );
+        let blank = build_request("http://h", "ListRecords", &parameters(json!({ "entityName": "contacts", "fetchXml": " ", "$top": 5 }))).unwrap();
+        assert_eq!(blank.url, "http://h/api/data/v9.2/contacts?$top=5");
+    }
+
+    #[test]
     fn create_sends_the_item_columns_as_the_row() {
         let request = build_request(
             "http://h",
@@ -343,7 +365,11 @@ mod tests {
         }
         let missing = build_request("http://h", "DeleteRecord", &parameters(json!({ "entityName": "contacts" }))).err().unwrap();
         assert!(missing.message.contains("recordId"));
-        let other = build_request("http://h", "PerformBoundAction", &parameters(json!({ "entityName": "contacts" }))).err().unwrap();
+        let unnamed = build_request("http://h", "PerformBoundAction", &parameters(json!({ "entityName": "contacts", "recordId": "1" }))).err().unwrap();
+        assert!(unnamed.message.contains("actionName"), "{}", unnamed.message);
+        let sneaky = build_request("http://h", "PerformUnboundAction", &parameters(json!({ "actionName": "../WhoAmI" }))).err().unwrap();
+        assert_eq!(sneaky.code, "BadRequest");
+        let other = build_request("http://h", "GetEntityFileImageFieldContent", &parameters(json!({ "entityName": "contacts" }))).err().unwrap();
         assert_eq!(other.code, "NotImplemented");
     }
 }

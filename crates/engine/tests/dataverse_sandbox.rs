@@ -390,3 +390,43 @@ async fn bound_and_unbound_actions_and_update_only_reach_dataverse_as_the_step_s
     assert_eq!(step.error.as_ref().unwrap().code, "0x80040220");
     assert!(step.error.as_ref().unwrap().message.contains("prvWriteTeam"), "{:?}", step.error);
 }
+
+/// List rows with a FetchXML query: the sandbox answers it as the step's identity, with the
+/// link-entity's columns as `alias.column` and null values left out.
+#[tokio::test]
+async fn list_rows_with_fetchxml_returns_what_the_identity_may_read() {
+    let served = serve().await;
+    let host = json!({ "apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps",
+        "connectionName": "shared_commondataserviceforapps", "operationId": "ListRecords" });
+    let fetch = "<fetch><entity name=\"contact\"><attribute name=\"fullname\"/><attribute name=\"jobtitle\"/>\
+        <order attribute=\"fullname\"/>\
+        <filter type=\"or\"><condition attribute=\"fullname\" operator=\"begins-with\" value=\"@{triggerBody()?['prefix']}\"/>\
+        <condition attribute=\"jobtitle\" operator=\"null\"/></filter>\
+        <link-entity name=\"account\" from=\"accountid\" to=\"parentcustomerid\" alias=\"acc\" link-type=\"outer\"><attribute name=\"name\"/></link-entity>\
+        </entity></fetch>";
+    let flow = Flow::from_value(json!({ "properties": {
+        "connectionReferences": { "shared_commondataserviceforapps": { "runtimeSource": "invoker",
+            "connection": { "connectionReferenceLogicalName": "fb_dataverse" }, "api": { "name": "shared_commondataserviceforapps" } } },
+        "definition": {
+            "triggers": { "manual": { "type": "Request", "kind": "Button", "inputs": { "schema": { "type": "object" } } } },
+            "actions": {
+                "List_rows": { "type": "OpenApiConnection", "inputs": { "host": host, "parameters": {
+                    "entityName": "contacts", "fetchXml": fetch } }, "runAfter": {} },
+                "Names": { "type": "Select", "inputs": { "from": "@outputs('List_rows')?['body/value']",
+                    "select": "@concat(item()?['fullname'], ' / ', coalesce(item()?['acc.name'], '-'))" }, "runAfter": { "List_rows": ["Succeeded"] } }
+            } } } }))
+    .expect("a valid flow");
+    let run = |persona: &'static str| {
+        let identities = Identities { invoker: Some(served.identity(persona)), ..Identities::default() };
+        run_flow(&flow, json!({ "headers": {}, "body": { "prefix": "N" } }), served.options(identities))
+    };
+    let admin = run("admin").await;
+    assert_eq!(admin.status, RunStatus::Succeeded, "{:#?}", admin.steps);
+    assert_eq!(admin.step("Names").unwrap().outputs, Some(json!({ "body": ["Nancy Davolio / Fabrikam Inc", "Thomas Andersen / Northwind Traders"] })));
+    let rows = &admin.step("List_rows").unwrap().outputs.as_ref().unwrap()["body"]["value"];
+    assert!(rows[1].get("jobtitle").is_none(), "FetchXML leaves null values out: {rows}");
+    // Sam reads only the Sales business unit's contacts: not Nancy.
+    let sam = run("sam").await;
+    assert_eq!(sam.status, RunStatus::Succeeded, "{:#?}", sam.steps);
+    assert_eq!(sam.step("Names").unwrap().outputs, Some(json!({ "body": ["Thomas Andersen / Northwind Traders"] })));
+}

@@ -20,6 +20,7 @@ mod api_error;
 mod auth;
 mod datetime;
 mod effective;
+mod fetchxml;
 mod guid;
 mod http;
 mod metadata;

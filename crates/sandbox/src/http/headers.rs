@@ -13,6 +13,10 @@ pub struct Prefer {
     /// A valid `odata.maxpagesize` (1..=5000); larger or malformed values are ignored, as
     /// Dataverse ignores them.
     pub max_page_size: Option<usize>,
+    /// `odata.include-annotations="…"`: the list as given (`*`, names, `Prefix.*`).
+    pub include_annotations: Option<String>,
+    /// `odata.continue-on-error` (for `$batch`).
+    pub continue_on_error: bool,
 }
 
 impl Prefer {
@@ -29,11 +33,22 @@ impl Prefer {
                     ("odata.maxpagesize", size) => {
                         prefer.max_page_size = size.parse::<usize>().ok().filter(|n| (1..=MAX_PAGE_SIZE).contains(n));
                     }
+                    ("odata.include-annotations", list) => prefer.include_annotations = Some(list.to_string()),
+                    ("odata.continue-on-error", "" | "true") => prefer.continue_on_error = true,
                     _ => {}
                 }
             }
         }
         prefer
+    }
+
+    /// Whether the annotation `name` (like `Microsoft.Dynamics.CRM.morerecords`) was asked for.
+    pub fn wants_annotation(&self, name: &str) -> bool {
+        self.include_annotations.as_deref().is_some_and(|list| {
+            list.split(',').map(str::trim).any(|item| {
+                item == "*" || item == name || item.strip_suffix('*').is_some_and(|prefix| name.starts_with(prefix))
+            })
+        })
     }
 }
 
@@ -86,7 +101,14 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.append("Prefer", HeaderValue::from_static("odata.include-annotations=\"a,b\", return=representation"));
         headers.append("Prefer", HeaderValue::from_static("odata.maxpagesize=25"));
-        assert_eq!(Prefer::read(&headers), Prefer { return_representation: true, max_page_size: Some(25) });
+        let prefer = Prefer::read(&headers);
+        assert!(prefer.return_representation);
+        assert_eq!(prefer.max_page_size, Some(25));
+        assert_eq!(prefer.include_annotations.as_deref(), Some("a,b"));
+        assert!(prefer.wants_annotation("a") && !prefer.wants_annotation("c"));
+        headers.insert("Prefer", HeaderValue::from_static("odata.include-annotations=\"Microsoft.Dynamics.CRM.*\", odata.continue-on-error"));
+        let prefer = Prefer::read(&headers);
+        assert!(prefer.wants_annotation("Microsoft.Dynamics.CRM.morerecords") && prefer.continue_on_error);
     }
 
     #[test]

@@ -2,9 +2,12 @@
 //! and the mapping between HTTP and the operations.
 
 mod bound_operations;
+mod batch;
 mod definitions;
+mod fetch;
 mod headers;
 mod relations;
+mod multipart;
 mod resource;
 mod responses;
 mod routes;

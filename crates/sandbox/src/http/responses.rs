@@ -13,6 +13,8 @@ pub struct Reply {
     status: StatusCode,
     headers: Vec<(&'static str, String)>,
     body: Option<Json>,
+    /// The URL of the row a create or update wrote: what a `$batch` Content-ID stands for.
+    location: Option<String>,
 }
 
 impl Reply {
@@ -21,6 +23,7 @@ impl Reply {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             headers: Vec::new(),
             body: None,
+            location: None,
         }
     }
 
@@ -31,6 +34,36 @@ impl Reply {
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
         self.headers.push((name, value.into()));
         self
+    }
+
+    pub fn location(mut self, url: String) -> Reply {
+        self.location = Some(url);
+        self
+    }
+
+    pub fn written_location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
+    pub fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// The response as the raw HTTP/1.1 message a `$batch` response part carries.
+    pub fn to_http(&self) -> String {
+        let reason = self.status.canonical_reason().unwrap_or("");
+        let mut text = format!("HTTP/1.1 {} {reason}\r\n", self.status.as_u16());
+        for (name, value) in &self.headers {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        text.push_str("OData-Version: 4.0\r\n");
+        match &self.body {
+            Some(json) => {
+                text.push_str(&format!("Content-Type: {JSON_CONTENT_TYPE}\r\n\r\n{json}\r\n"));
+            }
+            None => text.push_str("\r\n"),
+        }
+        text
     }
 
     pub fn build(self) -> Response<Body> {

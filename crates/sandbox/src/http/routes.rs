@@ -27,10 +27,10 @@ use crate::security::{Caller, Impersonation};
 use crate::Core;
 
 #[derive(Clone)]
-struct AppState {
-    core: Arc<Core>,
+pub(super) struct AppState {
+    pub(super) core: Arc<Core>,
     /// `http://127.0.0.1:<port>`: the environment URL, which tokens must name as audience.
-    base_url: Arc<str>,
+    pub(super) base_url: Arc<str>,
 }
 
 pub fn router(core: Arc<Core>, base_url: String) -> Router {
@@ -38,6 +38,7 @@ pub fn router(core: Arc<Core>, base_url: String) -> Router {
     Router::new()
         .route("/api/data/v9.2", get(service_document))
         .route("/api/data/v9.2/", get(service_document))
+        .route("/api/data/v9.2/$batch", any(super::batch::handle))
         .route("/api/data/v9.2/{segment}", any(resource))
         .route("/api/data/v9.2/{segment}/{*rest}", any(below_resource))
         .fallback(unknown_path)
@@ -45,16 +46,16 @@ pub fn router(core: Arc<Core>, base_url: String) -> Router {
 }
 
 /// Everything one request needs, owned, so it can move to a blocking thread.
-struct ApiRequest {
-    method: Method,
-    resource: Resource,
-    options: QueryOptions,
-    prefer: Prefer,
-    if_match: Option<String>,
-    if_none_match: Option<String>,
-    body: Bytes,
-    object_id: Guid,
-    impersonation: Option<Impersonation>,
+pub(super) struct ApiRequest {
+    pub(super) method: Method,
+    pub(super) resource: Resource,
+    pub(super) options: QueryOptions,
+    pub(super) prefer: Prefer,
+    pub(super) if_match: Option<String>,
+    pub(super) if_none_match: Option<String>,
+    pub(super) body: Bytes,
+    pub(super) object_id: Guid,
+    pub(super) impersonation: Option<Impersonation>,
 }
 
 async fn resource(
@@ -93,7 +94,20 @@ fn prepare(
     body: Bytes,
 ) -> Result<ApiRequest, ApiError> {
     let claims = authenticate(state, headers)?;
-    let resource = resource::parse(&state.core.metadata, segment)?;
+    read_request(&state.core, claims.oid, method, segment, query, headers, body)
+}
+
+/// An authenticated request read into an [`ApiRequest`] (also each part of a `$batch`).
+pub(super) fn read_request(
+    core: &Core,
+    object_id: Guid,
+    method: Method,
+    segment: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Result<ApiRequest, ApiError> {
+    let resource = resource::parse(&core.metadata, segment)?;
     check_method(&method, resource)?;
     Ok(ApiRequest {
         method,
@@ -103,7 +117,7 @@ fn prepare(
         if_match: headers::text(headers, "if-match").map(str::to_string),
         if_none_match: headers::text(headers, "if-none-match").map(str::to_string),
         body,
-        object_id: claims.oid,
+        object_id,
         impersonation: headers::impersonation(headers)?,
     })
 }
@@ -200,13 +214,13 @@ async fn unknown_path(State(state): State<AppState>, headers: HeaderMap, uri: ax
     error_reply(&state, &e)
 }
 
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<auth::Claims, ApiError> {
+pub(super) fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<auth::Claims, ApiError> {
     let unauthorized = |r: TokenRejection| ApiError::unauthorized(r.to_string());
     let token = auth::bearer_token(headers::text(headers, "authorization")).map_err(unauthorized)?;
     state.core.verify_token(token, &state.base_url).map_err(unauthorized)
 }
 
-fn error_reply(state: &AppState, e: &ApiError) -> Response<Body> {
+pub(super) fn error_reply(state: &AppState, e: &ApiError) -> Response<Body> {
     let mut reply = responses::error(e);
     if e.status == 401 {
         // Dataverse tells clients where to get a token and for which resource.
@@ -233,14 +247,27 @@ fn check_method(method: &Method, resource: Resource) -> Result<(), ApiError> {
     }
 }
 
+/// One request in its own store transaction (a write) or on the connection (a read).
 fn execute(core: &Core, base_url: &str, request: ApiRequest) -> Result<Reply, ApiError> {
+    if request.method == Method::GET {
+        core.store.read(|conn| execute_on(conn, core, base_url, &request))
+    } else {
+        core.store.write(|tx| execute_on(tx, core, base_url, &request))
+    }
+}
+
+/// Runs one request on `conn`, which a single request or a `$batch` change set holds open.
+pub(super) fn execute_on(
+    conn: &rusqlite::Connection,
+    core: &Core,
+    base_url: &str,
+    request: &ApiRequest,
+) -> Result<Reply, ApiError> {
     let metadata = &core.metadata;
     let resolve = |conn: &rusqlite::Connection| Caller::resolve(conn, request.object_id, request.impersonation);
     match request.resource {
         Resource::WhoAmI => {
-            let who = core.store.read(|conn| {
-                resolve(conn).map(|caller| operations::who_am_i(&caller, core.scenario.organization.id))
-            })?;
+            let who = resolve(conn).map(|caller| operations::who_am_i(&caller, core.scenario.organization.id))?;
             Ok(Reply::json(
                 200,
                 json!({
@@ -257,8 +284,11 @@ fn execute(core: &Core, base_url: &str, request: ApiRequest) -> Result<Reply, Ap
             if request.method == Method::POST {
                 request.options.refuse_collection_options()?;
                 let body = json_object(&request.body)?;
-                let row = core.store.write(|tx| operations::create(tx, metadata, &resolve(tx)?, table, &body, None))?;
-                return Ok(written(base_url, table, &row, true, &request, select.as_deref()));
+                let row = operations::create(conn, metadata, &resolve(conn)?, table, &body, None)?;
+                return Ok(written(base_url, table, &row, true, request, select.as_deref()));
+            }
+            if let Some(fetch_xml) = &request.options.fetch_xml {
+                return super::fetch::list(conn, core, base_url, &resolve(conn)?, table, request, fetch_xml);
             }
             let expand = expand::resolve_expand(metadata, table, request.options.expand.as_deref())?;
             let list_request = ListRequest {
@@ -269,17 +299,14 @@ fn execute(core: &Core, base_url: &str, request: ApiRequest) -> Result<Reply, Ap
                 max_page_size: request.prefer.max_page_size,
                 skiptoken: request.options.skiptoken.clone(),
             };
-            let (page, expanded) = core.store.read(|conn| {
-                let caller = resolve(conn)?;
-                let page = operations::list(conn, &caller, table, &list_request)?;
-                operations::check_expand(conn, metadata, &caller, &expand)?;
-                let expanded = page
-                    .rows
-                    .iter()
-                    .map(|row| operations::expand(conn, metadata, &caller, table, row, &expand))
-                    .collect::<Result<Vec<_>, ApiError>>()?;
-                Ok::<_, ApiError>((page, expanded))
-            })?;
+            let caller = resolve(conn)?;
+            let page = operations::list(conn, &caller, table, &list_request)?;
+            operations::check_expand(conn, metadata, &caller, &expand)?;
+            let expanded = page
+                .rows
+                .iter()
+                .map(|row| operations::expand(conn, metadata, &caller, table, row, &expand))
+                .collect::<Result<Vec<_>, ApiError>>()?;
             let mut object = Map::new();
             object.insert(
                 "@odata.context".into(),
@@ -320,17 +347,15 @@ fn execute(core: &Core, base_url: &str, request: ApiRequest) -> Result<Reply, Ap
                     let expand = expand::resolve_expand(metadata, table, request.options.expand.as_deref())?;
                     // Never 304 with $expand: the related rows may have changed (reference §1.3).
                     let if_none_match = request.if_none_match.as_deref().filter(|_| expand.is_empty());
-                    let retrieved = core.store.read(|conn| {
-                        let caller = resolve(conn)?;
-                        match operations::retrieve(conn, &caller, table, id, if_none_match)? {
-                            Retrieved::Row(row) => {
-                                operations::check_expand(conn, metadata, &caller, &expand)?;
-                                let related = operations::expand(conn, metadata, &caller, table, &row, &expand)?;
-                                Ok::<_, ApiError>(Some((row, related)))
-                            }
-                            Retrieved::NotModified => Ok(None),
+                    let caller = resolve(conn)?;
+                    let retrieved = match operations::retrieve(conn, &caller, table, id, if_none_match)? {
+                        Retrieved::Row(row) => {
+                            operations::check_expand(conn, metadata, &caller, &expand)?;
+                            let related = operations::expand(conn, metadata, &caller, table, &row, &expand)?;
+                            Some((row, related))
                         }
-                    })?;
+                        Retrieved::NotModified => None,
+                    };
                     match retrieved {
                         None => Ok(Reply::new(304)),
                         Some((row, related)) => {
@@ -354,18 +379,14 @@ fn execute(core: &Core, base_url: &str, request: ApiRequest) -> Result<Reply, Ap
                         if_match: request.if_match.clone(),
                         if_none_match: request.if_none_match.clone(),
                     };
-                    let outcome = core.store.write(|tx| {
-                        operations::upsert(tx, metadata, &resolve(tx)?, table, id, &body, &preconditions)
-                    })?;
+                    let outcome = operations::upsert(conn, metadata, &resolve(conn)?, table, id, &body, &preconditions)?;
                     Ok(match outcome {
-                        Upserted::Created(row) => written(base_url, table, &row, true, &request, select.as_deref()),
-                        Upserted::Updated(row) => written(base_url, table, &row, false, &request, select.as_deref()),
+                        Upserted::Created(row) => written(base_url, table, &row, true, request, select.as_deref()),
+                        Upserted::Updated(row) => written(base_url, table, &row, false, request, select.as_deref()),
                     })
                 }
                 _ => {
-                    core.store.write(|tx| {
-                        operations::delete(tx, metadata, &resolve(tx)?, table, id, request.if_match.as_deref())
-                    })?;
+                    operations::delete(conn, metadata, &resolve(conn)?, table, id, request.if_match.as_deref())?;
                     Ok(Reply::new(204))
                 }
             }
@@ -384,14 +405,16 @@ fn written(
     select: Option<&[usize]>,
 ) -> Reply {
     let id = row.id().map(|g| g.to_string()).unwrap_or_default();
+    let location = entity_id(base_url, table, &id);
     if !request.prefer.return_representation {
-        return Reply::new(204).header("OData-EntityId", entity_id(base_url, table, id));
+        return Reply::new(204).header("OData-EntityId", location.clone()).location(location);
     }
     let mut object = Map::new();
     object.insert("@odata.context".into(), entity_context(base_url, table, request.options.select.as_deref()).into());
     object.extend(row_json(table, row, select));
     Reply::json(if created { 201 } else { 200 }, Json::Object(object))
         .header("Preference-Applied", "return=representation")
+        .location(location)
 }
 
 fn json_object(body: &[u8]) -> Result<Map<String, Json>, ApiError> {

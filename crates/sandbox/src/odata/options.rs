@@ -19,6 +19,8 @@ pub struct QueryOptions {
     pub count: Option<String>,
     pub skiptoken: Option<String>,
     pub expand: Option<String>,
+    /// `fetchXml`: a FetchXML query instead of the OData options.
+    pub fetch_xml: Option<String>,
     /// Every decoded pair in order; a nextLink repeats them with a new $skiptoken.
     pub pairs: Vec<(String, String)>,
 }
@@ -36,7 +38,8 @@ pub fn parse_query(raw: Option<&str>) -> Result<QueryOptions, ApiError> {
             "$count" => &mut options.count,
             "$skiptoken" => &mut options.skiptoken,
             "$expand" => &mut options.expand,
-            "$apply" | "fetchXml" | "savedQuery" | "userQuery" => {
+            "fetchXml" => &mut options.fetch_xml,
+            "$apply" | "savedQuery" | "userQuery" => {
                 return Err(ApiError::not_implemented(format!("The query option {name}")));
             }
             n if n.starts_with('$') => {
@@ -60,6 +63,22 @@ pub fn parse_query(raw: Option<&str>) -> Result<QueryOptions, ApiError> {
         *slot = Some(value.clone());
         options.pairs.push((name, value));
     }
+    if options.fetch_xml.is_some() {
+        // FetchXML carries its own columns, filter, order and paging.
+        for (name, given) in [
+            ("$select", &options.select),
+            ("$filter", &options.filter),
+            ("$orderby", &options.orderby),
+            ("$top", &options.top),
+            ("$skiptoken", &options.skiptoken),
+        ] {
+            if given.is_some() {
+                return Err(ApiError::query(format!(
+                    "The query option {name} cannot be combined with fetchXml; put it in the FetchXML instead"
+                )));
+            }
+        }
+    }
     Ok(options)
 }
 
@@ -72,6 +91,7 @@ impl QueryOptions {
             ("$top", &self.top),
             ("$count", &self.count),
             ("$skiptoken", &self.skiptoken),
+            ("fetchXml", &self.fetch_xml),
         ] {
             if given.is_some() {
                 return Err(ApiError::query(format!(
