@@ -30,7 +30,8 @@ function criterionResults(dir) {
         const meta = JSON.parse(readFileSync(path.join(here, "benchmark.json"), "utf8"));
         const est = JSON.parse(readFileSync(path.join(here, "estimates.json"), "utf8"));
         const bytes = meta.throughput?.Bytes;
-        rows.push({ name: meta.full_id, value: est.mean.point_estimate, low: est.mean.confidence_interval.lower_bound, high: est.mean.confidence_interval.upper_bound, bytes });
+        const elements = meta.throughput?.Elements;
+        rows.push({ name: meta.full_id, value: est.mean.point_estimate, low: est.mean.confidence_interval.lower_bound, high: est.mean.confidence_interval.upper_bound, bytes, elements });
       } else visit(here);
     }
   };
@@ -48,7 +49,11 @@ function human(ns) {
 const rows = criterionResults(path.join(TARGET_DIR, "criterion"));
 console.log("\n benchmark                                         kind        mean        95% interval");
 for (const r of rows) {
-  const rate = r.bytes ? `  ${(r.bytes / (r.value / 1e9) / 1e6).toFixed(1)} MB/s` : "";
+  const rate = r.bytes
+    ? `  ${(r.bytes / (r.value / 1e9) / 1e6).toFixed(1)} MB/s`
+    : r.elements
+      ? `  ${Math.round(r.elements / (r.value / 1e9))} req/s`
+      : "";
   console.log(` ${r.name.padEnd(48)}  criterion  ${human(r.value).padStart(10)}  ${human(r.low)} – ${human(r.high)}${rate}`);
 }
 if (rows.length === 0) console.log(" (no benchmark results)");
@@ -60,9 +65,18 @@ if (existsSync(uiResults) && statSync(uiResults).mtimeMs >= started) {
     console.log(` ${r.name.padEnd(48)}  playwright ${human(r.ms * 1e6).padStart(10)}  ${verdict}; ${r.detail}`);
   }
 } else if (uiFailed) console.log(" (the UI benchmarks failed: see above)");
-// Pairs measured against a floor (`<group>/flowbench/<input>` vs `<group>/serde_json/<input>`).
+// The sandbox bench writes each request's p50/p99 latency under 50 concurrent clients.
+const sandboxResults = path.join(TARGET_DIR, "bench", "sandbox.json");
+if (existsSync(sandboxResults) && statSync(sandboxResults).mtimeMs >= started) {
+  for (const r of JSON.parse(readFileSync(sandboxResults, "utf8"))) {
+    console.log(` ${r.name.padEnd(48)}  latency    p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms over ${r.requests} requests`);
+  }
+}
+// Pairs measured against a floor (`<group>/flowbench/<input>` vs `<group>/<floor>/<input>`).
 for (const r of rows) {
   const m = /^(.*)\/flowbench\/(.*)$/.exec(r.name);
-  const floor = m && rows.find((f) => f.name === `${m[1]}/serde_json/${m[2]}`);
-  if (floor) console.log(` ${`${m[1]}/${m[2]}: flowbench ÷ serde_json`.padEnd(48)}  ratio      ${(r.value / floor.value).toFixed(2).padStart(9)}x`);
+  for (const floorName of ["serde_json", "sqlite"]) {
+    const floor = m && rows.find((f) => f.name === `${m[1]}/${floorName}/${m[2]}`);
+    if (floor) console.log(` ${`${m[1]}/${m[2]}: flowbench ÷ ${floorName}`.padEnd(48)}  ratio      ${(r.value / floor.value).toFixed(2).padStart(9)}x`);
+  }
 }
