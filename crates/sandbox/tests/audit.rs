@@ -211,3 +211,12 @@ async fn reset_clears_the_audit() {
     t.sandbox.reset().unwrap();
     assert_eq!(audit_count(&t).await, 0);
 }
+
+#[test]
+fn a_scenario_cannot_declare_the_built_in_audit_table() {
+    let mut scenario = builtin_json();
+    scenario["tables"][5]["logicalName"] = json!("audit");
+    scenario["tables"][5]["entitySetName"] = json!("audits");
+    let err = flowbench_sandbox::Scenario::from_json(&scenario.to_string()).unwrap_err().to_string();
+    assert!(err.contains("'audit' (audits) is the sandbox's built-in audit table"), "{err}");
+}
