@@ -147,6 +147,7 @@ fn table(snapshot: &SnapshotTable) -> TableDef {
                 options: None,
                 targets: Some(targets.clone()),
                 navigation_properties: None,
+                relationships: None,
             })
             .collect(),
     }

@@ -17,6 +17,7 @@
 //! which tokens name as their audience).
 
 mod api_error;
+mod audit;
 mod auth;
 mod datetime;
 mod effective;

@@ -23,12 +23,21 @@ pub struct TableMeta {
     pub object_type_code: i32,
     pub primary_id: String,
     pub ownership: Ownership,
+    pub kind: TableKind,
     /// The primary id first, then the declared columns, then the system columns.
     pub columns: Vec<ColumnMeta>,
     by_property: HashMap<String, usize>,
     navigations: HashMap<String, Navigation>,
     /// Collection-valued navigation properties: name → index into the metadata's relationships.
     collections: HashMap<String, usize>,
+}
+
+/// Where a table comes from: the scenario, or the sandbox itself (read-only through the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    Scenario,
+    /// `audit`: written by the sandbox beside every write (crate::audit), only read through the API.
+    Audit,
 }
 
 #[derive(Debug, Clone)]
@@ -187,6 +196,7 @@ impl Metadata {
                 object_type_code: def.object_type_code.unwrap_or(10000 + index as i32),
                 primary_id: def.primary_id_column.clone(),
                 ownership: def.ownership,
+                kind: TableKind::Scenario,
                 columns,
                 by_property,
                 navigations,
@@ -194,6 +204,30 @@ impl Metadata {
             });
         }
         let relationships = build_relationships(scenario, &tables, &by_logical_name);
+        // The audit table follows the scenario's tables (validation keeps its names free). It
+        // takes part in nothing else: no relationships, no navigation properties.
+        let columns = crate::audit::columns(&tables, table_of("systemuser"));
+        let mut by_logical_name = by_logical_name;
+        let mut by_entity_set: HashMap<String, usize> = by_entity_set;
+        let audit_index = tables.len();
+        tables.push(TableMeta {
+            index: audit_index,
+            logical_name: crate::audit::LOGICAL_NAME.into(),
+            schema_name: crate::audit::SCHEMA_NAME.into(),
+            entity_set_name: crate::audit::ENTITY_SET.into(),
+            object_type_code: crate::audit::OBJECT_TYPE_CODE,
+            primary_id: columns[0].name.clone(),
+            // Dataverse says OwnershipType None: no owner and no business unit, like an
+            // organization-owned table.
+            ownership: Ownership::Organization,
+            kind: TableKind::Audit,
+            by_property: columns.iter().enumerate().map(|(i, c)| (c.property_name(), i)).collect(),
+            columns,
+            navigations: HashMap::new(),
+            collections: HashMap::new(),
+        });
+        by_logical_name.insert(crate::audit::LOGICAL_NAME.into(), audit_index);
+        by_entity_set.insert(crate::audit::ENTITY_SET.into(), audit_index);
         for (index, relationship) in relationships.iter().enumerate() {
             tables[relationship.referenced_table].collections.insert(relationship.schema_name.clone(), index);
         }

@@ -14,7 +14,10 @@ pub const API_PATH: &str = "/api/data/v9.2";
 /// The JSON object for a row; `selection` None means every column.
 pub fn row_json(table: &TableMeta, row: &StoredRow, selection: Option<&[usize]>) -> Map<String, Json> {
     let mut object = Map::new();
-    object.insert("@odata.etag".into(), Json::String(row.etag(table)));
+    // Tables without a row version (audit) have no ETag.
+    if table.has_column("versionnumber") {
+        object.insert("@odata.etag".into(), Json::String(row.etag(table)));
+    }
     let all: Vec<usize>;
     let columns = match selection {
         Some(columns) => columns,

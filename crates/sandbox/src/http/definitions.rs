@@ -89,6 +89,7 @@ fn entity(table: &TableMeta, scenario: &Scenario, metadata: &Metadata, expand: E
         "PrimaryIdAttribute": table.primary_id,
         "PrimaryNameAttribute": primary_name,
         "OwnershipType": match table.ownership {
+            _ if table.kind == crate::metadata::TableKind::Audit => "None",
             crate::scenario::Ownership::Organization => "OrganizationOwned",
             crate::scenario::Ownership::Business => "BusinessOwned",
             crate::scenario::Ownership::User => "UserOwned",

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 use super::authorship;
 use crate::api_error::ApiError;
+use crate::audit::{self, Action};
 use crate::guid::Guid;
 use crate::metadata::Metadata;
 use crate::relationships::Relationship;
@@ -94,7 +95,8 @@ fn load_referencing(
     rows::load(conn, table, id)?.ok_or_else(|| ApiError::not_found(&table.logical_name, id))
 }
 
-/// Writes the lookup and stamps the row as an update does (modifiedby, modifiedon, version).
+/// Writes the lookup and stamps the row as an update does (modifiedby, modifiedon, version);
+/// the audit names the referencing row, with its lookup's old and new value.
 fn write(
     conn: &Connection,
     metadata: &Metadata,
@@ -111,6 +113,10 @@ fn write(
         referenced_id.map(|id| (id, referenced.logical_name.as_str())),
     );
     cells.stamp_modified(table, &authorship(conn, caller)?);
+    let before = load_referencing(conn, metadata, relationship, referencing_id)?;
     rows::update(conn, table, referencing_id, &cells)?;
-    Ok(())
+    let after = load_referencing(conn, metadata, relationship, referencing_id)?;
+    let action = if referenced_id.is_some() { Action::Associate } else { Action::Disassociate };
+    let changes = audit::changed(table, &before, &after, &[relationship.referencing_column]);
+    audit::record(conn, metadata, caller, table, referencing_id, action, &changes)
 }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value as Json};
 
 use super::{authorship, check_lookups, owner_of, payload_cells, resolve_new_owner};
 use crate::api_error::ApiError;
+use crate::audit::{self, Action};
 use crate::guid::Guid;
 use crate::metadata::{Metadata, TableMeta};
 use crate::payload;
@@ -22,6 +23,7 @@ pub fn create(
     body: &Map<String, Json>,
     url_id: Option<Guid>,
 ) -> Result<StoredRow, ApiError> {
+    audit::refuse_write(table, "Create")?;
     caller.require_privilege(conn, table, Right::Create)?;
     let payload = payload::parse(metadata, table, body).map_err(|e| ApiError::payload(e.message))?;
     let id = match (url_id, payload.id) {
@@ -64,5 +66,8 @@ pub fn create(
     }
     cells.stamp_created(table, &authorship(conn, caller)?);
     rows::insert(conn, table, &cells)?;
-    rows::load(conn, table, id)?.ok_or_else(|| ApiError::unexpected("the row just created could not be read back"))
+    let row = rows::load(conn, table, id)?
+        .ok_or_else(|| ApiError::unexpected("the row just created could not be read back"))?;
+    audit::record(conn, metadata, caller, table, id, Action::Create, &audit::created(table, &row))?;
+    Ok(row)
 }

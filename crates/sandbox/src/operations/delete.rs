@@ -4,6 +4,7 @@ use rusqlite::Connection;
 
 use super::etag_matches;
 use crate::api_error::ApiError;
+use crate::audit::{self, Action};
 use crate::guid::Guid;
 use crate::metadata::{Metadata, TableMeta};
 use crate::scenario::Right;
@@ -18,6 +19,7 @@ pub fn delete(
     id: Guid,
     if_match: Option<&str>,
 ) -> Result<(), ApiError> {
+    audit::refuse_write(table, "Delete")?;
     caller.require_privilege(conn, table, Right::Delete)?;
     let row = rows::load(conn, table, id)?.ok_or_else(|| ApiError::not_found(&table.logical_name, id))?;
     if let Some(if_match) = if_match {
@@ -32,5 +34,5 @@ pub fn delete(
     }
     rows::clear_references_to(conn, metadata.tables(), &table.logical_name, id)?;
     rows::delete(conn, table, id)?;
-    Ok(())
+    audit::record(conn, metadata, caller, table, id, Action::Delete, &audit::deleted(table, &row))
 }

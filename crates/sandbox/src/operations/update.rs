@@ -6,6 +6,7 @@ use serde_json::{Map, Value as Json};
 
 use super::{authorship, check_lookups, create, etag_matches, owner_of, payload_cells, resolve_new_owner};
 use crate::api_error::ApiError;
+use crate::audit::{self, Action};
 use crate::guid::Guid;
 use crate::metadata::{Metadata, TableMeta};
 use crate::payload;
@@ -34,6 +35,7 @@ pub fn upsert(
     body: &Map<String, Json>,
     preconditions: &Preconditions,
 ) -> Result<Upserted, ApiError> {
+    audit::refuse_write(table, "Update")?;
     let Some(existing) = rows::load(conn, table, id)? else {
         // If-Match (any value) means "only if it exists".
         if preconditions.if_match.is_some() {
@@ -58,6 +60,10 @@ pub fn upsert(
     }
     check_lookups(conn, metadata, caller, table, Some(&existing), &payload.lookups)?;
     let mut cells = payload_cells(metadata, table, &payload);
+    // The columns the body sets, for the audit (the owner is audited as an Assign of its own).
+    let sent: Vec<usize> =
+        payload.values.iter().map(|(column, _)| *column).chain(payload.lookups.iter().map(|l| l.column)).collect();
+    let mut assigned = false;
     if let Some(owner) = payload.owner {
         let current = existing.security(table).owner.map(|(owner, _)| owner);
         if current != Some(owner.id) {
@@ -66,11 +72,19 @@ pub fn upsert(
             caller.require_row_access(table, Right::Assign, &existing.security(table))?;
             let (owner, kind, unit) = owner_of(&resolve_new_owner(conn, metadata, caller, table, owner)?);
             cells.set_owner(table, owner, kind, unit);
+            assigned = true;
         }
     }
     cells.stamp_modified(table, &authorship(conn, caller)?);
     rows::update(conn, table, id, &cells)?;
     let row = rows::load(conn, table, id)?
         .ok_or_else(|| ApiError::unexpected("the row just updated could not be read back"))?;
+    if !sent.is_empty() || !assigned {
+        audit::record(conn, metadata, caller, table, id, Action::Update, &audit::changed(table, &existing, &row, &sent))?;
+    }
+    if assigned {
+        let owner: Vec<usize> = table.column_by_name("ownerid").map(|(i, _)| i).into_iter().collect();
+        audit::record(conn, metadata, caller, table, id, Action::Assign, &audit::changed(table, &existing, &row, &owner))?;
+    }
     Ok(Upserted::Updated(row))
 }

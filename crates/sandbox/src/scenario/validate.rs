@@ -133,6 +133,22 @@ fn check_tables(scenario: &Scenario, problems: &mut Problems) {
                 ),
             );
         }
+        // The audit table is the sandbox's own (crate::audit); a scenario cannot declare it.
+        if table.logical_name == crate::audit::LOGICAL_NAME || table.entity_set_name == crate::audit::ENTITY_SET {
+            problems.add(
+                &at,
+                format!(
+                    "'{}' ({}) is the sandbox's built-in audit table; give the table another name",
+                    table.logical_name, table.entity_set_name
+                ),
+            );
+        }
+        if table.object_type_code == Some(crate::audit::OBJECT_TYPE_CODE) {
+            problems.add(
+                format!("{at}.objectTypeCode"),
+                format!("{} is the object type code of the built-in audit table", crate::audit::OBJECT_TYPE_CODE),
+            );
+        }
         if !seen_logical.insert(table.logical_name.as_str()) {
             problems.add(&at, format!("a second table is named '{}'", table.logical_name));
         }

@@ -22,6 +22,11 @@ pub fn has_row_access(principal: &Principal, tree: &BusinessUnitTree, privilege:
     if grants.is_empty() {
         return false;
     }
+    // An organization-owned row (the audit table's too) has neither owner nor business unit:
+    // holding the privilege reaches it.
+    if row.owner.is_none() && row.business_unit.is_none() {
+        return true;
+    }
     // Owned by the user or one of the user's teams: any depth suffices.
     if row.owner.is_some_and(|(owner, _)| principal.owns(owner)) {
         return true;
@@ -69,6 +74,10 @@ impl ReadScope {
     /// The WHERE condition for this scope on `table`; None when every row is in reach.
     pub fn to_sql(&self, table: &TableMeta) -> Option<SqlFragment> {
         let ReadScope::Only { owners, business_units } = self else { return None };
+        if table.ownership == Ownership::Organization {
+            // Organization-owned rows belong to no one: any grant reaches them all.
+            return None;
+        }
         let mut reach = Vec::new();
         if table.ownership == Ownership::User {
             reach.push(SqlFragment::in_list(&quote_ident("ownerid"), owners.iter().map(Guid::to_string)));

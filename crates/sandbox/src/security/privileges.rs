@@ -2,16 +2,23 @@
 
 use std::collections::BTreeMap;
 
-use crate::metadata::TableMeta;
+use crate::metadata::{TableKind, TableMeta};
 use crate::scenario::{Depth, Right, RoleDef, Scenario};
 
 pub const ACT_ON_BEHALF_OF_ANOTHER_USER: &str = "prvActOnBehalfOfAnotherUser";
 
-/// Privileges that belong to no table and that a scenario may grant.
-pub const MISC_PRIVILEGES: [&str; 2] = [ACT_ON_BEHALF_OF_ANOTHER_USER, "prvBypassCustomPlugins"];
+/// Dataverse's privilege to read the audit table (the Audit Summary).
+pub const READ_AUDIT_SUMMARY: &str = "prvReadAuditSummary";
 
-/// `prv` + verb + the table's SchemaName, e.g. prvCreateContact.
+/// Privileges that belong to no table and that a scenario may grant.
+pub const MISC_PRIVILEGES: [&str; 3] = [ACT_ON_BEHALF_OF_ANOTHER_USER, "prvBypassCustomPlugins", READ_AUDIT_SUMMARY];
+
+/// `prv` + verb + the table's SchemaName, e.g. prvCreateContact; the audit table is read with
+/// prvReadAuditSummary, as in Dataverse (writing it is refused before any check).
 pub fn table_privilege(table: &TableMeta, right: Right) -> String {
+    if table.kind == TableKind::Audit && right == Right::Read {
+        return READ_AUDIT_SUMMARY.to_string();
+    }
     format!("prv{}{}", right.verb(), table.schema_name)
 }
 
@@ -67,7 +74,7 @@ mod tests {
         let scenario = Scenario::builtin();
         let role = scenario.roles.iter().find(|r| r.name == "System Administrator").unwrap();
         let granted = expand_role(role, &scenario);
-        assert_eq!(granted.len(), scenario.tables.len() * 8 + 1);
+        assert_eq!(granted.len(), scenario.tables.len() * 8 + 2);
         assert!(granted.values().all(|d| *d == Depth::Global));
     }
 }

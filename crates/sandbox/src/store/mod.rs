@@ -18,7 +18,8 @@ use crate::metadata::Metadata;
 use crate::scenario::Scenario;
 
 /// Bumped when the layout of the store changes; a store of another version is re-seeded.
-const STORE_FORMAT: &str = "1";
+/// 2: the audit table and its counter.
+const STORE_FORMAT: &str = "2";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

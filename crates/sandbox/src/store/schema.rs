@@ -17,7 +17,7 @@ CREATE TABLE _sandbox_userrole (systemuserid TEXT NOT NULL, roleid TEXT NOT NULL
 CREATE TABLE _sandbox_teamrole (teamid TEXT NOT NULL, roleid TEXT NOT NULL, PRIMARY KEY (teamid, roleid)) STRICT;
 CREATE TABLE _sandbox_teammember (teamid TEXT NOT NULL, systemuserid TEXT NOT NULL, PRIMARY KEY (teamid, systemuserid)) STRICT;
 CREATE INDEX _sandbox_teammember_user ON _sandbox_teammember (systemuserid);
-INSERT INTO _sandbox_counter (name, value) VALUES ('versionnumber', 1000);
+INSERT INTO _sandbox_counter (name, value) VALUES ('versionnumber', 1000), ('audit', 0);
 ";
 
 pub fn create(tx: &Transaction, metadata: &Metadata) -> rusqlite::Result<()> {
