@@ -58,9 +58,9 @@ pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) 
             state.scope.parameters.insert(parameter.name, value);
         }
     }
-    let mut runner = Runner { flow, options: &options, client, state, steps_started: 0, pass: None };
+    let mut runner = Runner { flow, options: &options, client, state, pass: None };
     let (steps, status) = runner.run_scope(&flow.actions, 0).await;
-    let (status, error) = match runner.state.terminated.take() {
+    let (status, error) = match runner.state.take_terminated() {
         _ if options.cancellation.is_cancelled() => {
             (RunStatus::Cancelled, Some(StepError::new("Cancelled", "The run was cancelled.")))
         }

@@ -26,8 +26,6 @@ pub(crate) struct Runner<'f> {
     pub options: &'f RunOptions,
     pub client: Option<reqwest::Client>,
     pub state: RunState,
-    /// Steps started so far, against `limits.max_steps`.
-    pub steps_started: usize,
     /// The pass of the innermost loop running, for progress events.
     pub pass: Option<u64>,
 }
@@ -49,7 +47,7 @@ impl<'f> Runner<'f> {
             for action in run_order(actions) {
                 let record = if self.options.cancellation.is_cancelled() {
                     not_started(action)
-                } else if self.state.terminated.is_some() {
+                } else if self.state.is_terminated() {
                     let reason = format!("The execution of template action '{}' is skipped: the run was terminated.", action.name);
                     skipped(action, "Terminated", &reason)
                 } else {
@@ -98,19 +96,19 @@ impl<'f> Runner<'f> {
 
     async fn run_action(&mut self, action: &'f Action, depth: usize) -> StepRecord {
         let start_time = now_rfc3339();
-        self.steps_started += 1;
+        let steps_started = self.state.start_step();
         // Long runs of steps that never wait (loops of Compose) still let the watcher poll and
         // cancel, even on a single-threaded runtime.
-        if self.steps_started % 64 == 0 {
+        if steps_started % 64 == 0 {
             tokio::task::yield_now().await;
         }
-        if self.steps_started > self.options.limits.max_steps {
+        if steps_started > self.options.limits.max_steps {
             let message = format!(
                 "'{}' would be step {} of the run; the engine's limit is {} steps per run, so the run ends here",
-                action.name, self.steps_started, self.options.limits.max_steps
+                action.name, steps_started, self.options.limits.max_steps
             );
             let error = StepError::new("ActionLimitExceeded", message);
-            self.state.terminated = Some((RunStatus::Failed, Some(error.clone())));
+            self.state.terminate(RunStatus::Failed, Some(error.clone()));
             return finish(action, start_time, simple(Outcome::failed(None, error)));
         }
         if let Some(mock) = self.options.mocks.get(&action.name) {
@@ -165,7 +163,7 @@ impl<'f> Runner<'f> {
             | ActionKind::AppendToArrayVariable
             | ActionKind::AppendToStringVariable => match evaluate_inputs(&self.state, raw_inputs) {
                 Err(e) => Outcome::failed(None, invalid_template(name, "inputs", e)),
-                Ok(inputs) => match variables::run_variable_action(&mut self.state, kind, &inputs) {
+                Ok(inputs) => match variables::run_variable_action(&mut self.state.variables(), kind, &inputs) {
                     Ok(outputs) => Outcome::succeeded(Some(inputs), outputs),
                     Err(error) => Outcome::failed(Some(inputs), error.with_place(name)),
                 },
