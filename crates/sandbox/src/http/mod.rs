@@ -6,5 +6,6 @@ mod headers;
 mod resource;
 mod responses;
 mod routes;
+pub mod throttle;
 
 pub use routes::router;
