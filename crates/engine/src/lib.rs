@@ -12,6 +12,7 @@
 mod containers;
 mod data_operations;
 mod dataverse;
+mod dataverse_retry;
 mod evaluate;
 mod http_action;
 mod identity;
@@ -19,6 +20,7 @@ mod options;
 mod progress;
 mod outcome;
 mod record;
+mod retry;
 mod runner;
 mod state;
 mod status;
@@ -31,7 +33,7 @@ use serde_json::Value;
 
 pub use options::{Identities, Identity, Limits, Mock, RunOptions};
 pub use progress::{Cancellation, ProgressEvent, ProgressSink, StepProgress};
-pub use record::{IdentitySource, IdentityUsed, IterationRecord, RunRecord, RunStatus, StepError, StepRecord, StepStatus};
+pub use record::{IdentitySource, IdentityUsed, IterationRecord, RetryAttempt, RunRecord, RunStatus, StepError, StepRecord, StepStatus};
 
 use record::now_rfc3339;
 use runner::Runner;

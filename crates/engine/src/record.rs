@@ -98,6 +98,23 @@ pub struct StepRecord {
     pub steps: Vec<StepRecord>,
     /// One entry per pass of Foreach and Until.
     pub iterations: Vec<IterationRecord>,
+    /// The attempts that failed and were retried under the step's retry policy, oldest first
+    /// (the runtime's `retryHistory`); the step's own status is its last attempt's.
+    #[serde(default)]
+    pub retry_history: Vec<RetryAttempt>,
+}
+
+/// One attempt of a step that failed and was retried.
+#[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RetryAttempt {
+    pub start_time: String,
+    pub end_time: String,
+    /// The answer's HTTP status name (`TooManyRequests`, `ServiceUnavailable`…), or
+    /// `ConnectionFailure` when there was no answer.
+    pub code: String,
+    pub status_code: Option<u16>,
+    pub error: Option<StepError>,
 }
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]

@@ -17,6 +17,8 @@ use crate::outcome::{invalid_template, Outcome};
 use crate::record::{now_rfc3339, IdentitySource, IdentityUsed, IterationRecord, RunStatus, StepError, StepRecord, StepStatus};
 use crate::state::RunState;
 use crate::status::{aggregate_status, run_after_satisfied};
+use crate::dataverse_retry::{self, Attempts};
+use crate::retry::RetryPolicy;
 use crate::{data_operations, dataverse, http_action, variables};
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -120,6 +122,7 @@ impl<'f> Runner<'f> {
                 error: (mock.status == StepStatus::Failed)
                     .then(|| StepError::new("ActionFailed", format!("The mock of '{}' says Failed", action.name))),
                 identity: Some(IdentityUsed { user: "mock".into(), object_id: None, caller: None, source: IdentitySource::Mock }),
+                retries: Vec::new(),
             };
             return finish(action, start_time, ContainerResult { outcome, steps: Vec::new(), iterations: Vec::new() });
         }
@@ -213,18 +216,26 @@ impl<'f> Runner<'f> {
         if let (Some(Value::Object(record)), Some(request)) = (inputs.as_mut(), dataverse::request_summary(environment_url, operation, &parameters)) {
             record.insert("request".into(), request);
         }
-        let call = dataverse::run_operation(client, environment_url, operation, &parameters, &identity);
-        // A cancelled run abandons the request in flight (the runtime does the same).
-        let result = tokio::select! {
-            result = call => result,
-            _ = self.options.cancellation.cancelled() => {
-                let error = StepError::new("Cancelled", format!("'{name}' was cancelled while it waited for Dataverse"));
-                let mut outcome = Outcome::failed(inputs, error).with_identity(used);
-                outcome.status = StepStatus::Cancelled;
-                outcome.code = Some("Cancelled".into());
-                return outcome;
-            }
+        let policy = match RetryPolicy::parse(action.retry_policy()) {
+            Ok(policy) => policy,
+            Err(message) => return Outcome::failed(inputs, StepError::new("InvalidTemplate", format!("'{name}': {message}"))).with_identity(used),
         };
+        let call = dataverse_retry::Call { client, environment_url, operation, parameters: &parameters, identity: &identity };
+        let Attempts { result, retries } = dataverse_retry::run_with_retries(call, &policy, &self.options.cancellation).await;
+        let Some(result) = result else {
+            let error = StepError::new("Cancelled", format!("'{name}' was cancelled while it waited for Dataverse"));
+            let mut outcome = Outcome::failed(inputs, error).with_identity(used);
+            outcome.status = StepStatus::Cancelled;
+            outcome.code = Some("Cancelled".into());
+            outcome.retries = retries;
+            return outcome;
+        };
+        let mut outcome = Self::dataverse_outcome(result, inputs, used);
+        outcome.retries = retries;
+        outcome
+    }
+
+    fn dataverse_outcome(result: dataverse::OperationResult, inputs: Option<Value>, used: Option<IdentityUsed>) -> Outcome {
         match result {
             Ok(outputs) => Outcome::succeeded(inputs, Some(outputs)).with_identity(used),
             Err((error, outputs)) => {
@@ -269,6 +280,7 @@ fn finish(action: &Action, start_time: String, result: ContainerResult) -> StepR
         identity: outcome.identity,
         steps,
         iterations,
+        retry_history: outcome.retries,
     }
 }
 
@@ -312,5 +324,6 @@ pub(crate) fn skipped(action: &Action, code: &str, reason: &str) -> StepRecord {
             })
             .collect(),
         iterations: Vec::new(),
+        retry_history: Vec::new(),
     }
 }
