@@ -12,6 +12,7 @@ use crate::outcome::{invalid_template, Outcome};
 use crate::record::{IterationRecord, RunStatus, StepError, StepRecord, StepStatus};
 use crate::runner::{skipped, ContainerResult, Runner};
 use crate::state::RunState;
+use crate::timeouts::{self, UNTIL_DEFAULT_TIMEOUT};
 
 /// Until's pass limit when `limit.count` is absent (the designer's default).
 const UNTIL_DEFAULT_COUNT: usize = 60;
@@ -179,6 +180,13 @@ impl<'f> Runner<'f> {
             },
         };
         let passes = count.clamp(1, self.options.limits.max_iterations);
+        let raw_timeout = action.body().get("limit").and_then(|l| l.get("timeout")).and_then(Value::as_str).unwrap_or(UNTIL_DEFAULT_TIMEOUT);
+        let (limit, timeout) = match timeouts::parse(name, raw_timeout) {
+            Ok(parsed) => parsed,
+            Err(error) => return self.failed_container(action, error),
+        };
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut timed_out = false;
         let condition = action.body().get("expression").cloned().unwrap_or(Value::Null);
         let body = branch_actions(action, &Slot::Actions);
         let mut iterations = Vec::new();
@@ -188,9 +196,19 @@ impl<'f> Runner<'f> {
             if self.options.cancellation.is_cancelled() {
                 break;
             }
+            if tokio::time::Instant::now() >= deadline {
+                timed_out = true;
+                break;
+            }
             self.pass = Some(index as u64);
-            let (steps, status) = self.run_scope(body, depth).await;
+            // The limit counts from the loop's start and stops a pass that is still running.
+            let pass = tokio::time::timeout_at(deadline, self.run_scope(body, depth)).await;
             self.pass = outer_pass;
+            let Ok((steps, status)) = pass else {
+                iterations.push(IterationRecord { index: index as u64, status: StepStatus::TimedOut, steps: Vec::new() });
+                timed_out = true;
+                break;
+            };
             self.state.remember_result(name, &steps);
             iterations.push(IterationRecord { index: index as u64, status, steps });
             if status != StepStatus::Succeeded || self.state.is_terminated() {
@@ -208,6 +226,7 @@ impl<'f> Runner<'f> {
         let inputs = Some(json!({ "passes": iterations.len(), "limit": count }));
         let outcome = match outcome_error {
             Some(error) => Outcome::failed(inputs, error),
+            None if timed_out => Outcome { inputs, ..timeouts::timed_out(name, &limit) },
             None => aggregated(worst(iterations.iter().map(|i| i.status)), inputs),
         };
         ContainerResult { outcome, steps: Vec::new(), iterations }

@@ -20,11 +20,14 @@ mod options;
 mod progress;
 mod outcome;
 mod record;
+mod response;
 mod retry;
 mod runner;
 mod state;
 mod status;
+mod timeouts;
 mod variables;
+mod wait;
 
 use std::time::Duration;
 
@@ -33,7 +36,7 @@ use serde_json::Value;
 
 pub use options::{Identities, Identity, Limits, Mock, RunOptions};
 pub use progress::{Cancellation, ProgressEvent, ProgressSink, StepProgress};
-pub use record::{IdentitySource, IdentityUsed, IterationRecord, RetryAttempt, RunRecord, RunStatus, StepError, StepRecord, StepStatus};
+pub use record::{IdentitySource, IdentityUsed, IterationRecord, RetryAttempt, RunRecord, RunResponse, RunStatus, StepError, StepRecord, StepStatus};
 
 use record::now_rfc3339;
 use runner::Runner;
@@ -49,7 +52,7 @@ pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) 
     let start_time = now_rfc3339();
     let trigger_name = flow.trigger().map_or("manual", |t| t.name.as_str());
     if let Err(error) = check_trigger_inputs(flow, &trigger_outputs) {
-        return RunRecord { status: RunStatus::Failed, error: Some(error), start_time, end_time: now_rfc3339(), steps: Vec::new() };
+        return RunRecord { status: RunStatus::Failed, error: Some(error), start_time, end_time: now_rfc3339(), steps: Vec::new(), response: None };
     }
     let client = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().ok();
     let mut state = RunState::new(trigger_name, trigger_outputs);
@@ -74,12 +77,14 @@ pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) 
             StepStatus::Succeeded | StepStatus::Skipped => (RunStatus::Succeeded, None),
         },
     };
-    RunRecord { status, error, start_time, end_time: now_rfc3339(), steps }
+    let response = runner.state.take_response();
+    RunRecord { status, error, start_time, end_time: now_rfc3339(), steps, response }
 }
 
-/// The error of the innermost failed step that is not a container repeating an inner failure.
+/// The error of the innermost failed (or timed-out) step that is not a container repeating an
+/// inner failure.
 fn first_failure(steps: &[StepRecord]) -> Option<StepError> {
-    for step in steps.iter().filter(|s| s.status == StepStatus::Failed) {
+    for step in steps.iter().filter(|s| matches!(s.status, StepStatus::Failed | StepStatus::TimedOut)) {
         let inner = first_failure(&step.steps).or_else(|| step.iterations.iter().find_map(|i| first_failure(&i.steps)));
         if inner.is_some() {
             return inner;

@@ -134,6 +134,22 @@ pub struct RunRecord {
     pub start_time: String,
     pub end_time: String,
     pub steps: Vec<StepRecord>,
+    /// What the run answered its caller, when a Response action ran.
+    #[serde(default)]
+    pub response: Option<RunResponse>,
+}
+
+/// The run's answer to its caller, from its Response action.
+#[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RunResponse {
+    /// The Response action that answered.
+    pub action: String,
+    pub status_code: u16,
+    #[ts(type = "Record<string, unknown>")]
+    pub headers: Value,
+    #[ts(type = "unknown")]
+    pub body: Value,
 }
 
 impl RunRecord {

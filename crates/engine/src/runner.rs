@@ -19,7 +19,8 @@ use crate::state::RunState;
 use crate::status::{aggregate_status, run_after_satisfied};
 use crate::dataverse_retry::{self, Attempts};
 use crate::retry::RetryPolicy;
-use crate::{data_operations, dataverse, http_action, variables};
+use crate::timeouts::{action_timeout, timed_out};
+use crate::{data_operations, dataverse, http_action, response, variables, wait};
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -149,7 +150,17 @@ impl<'f> Runner<'f> {
             }
             // Every other kind runs in its own boxed future: a nested container's stack frame then
             // carries only the container arm, so deep nesting stays within the thread's stack.
-            _ => simple(Box::pin(self.run_leaf(action, kind, &raw_inputs)).await),
+            _ => {
+                let leaf = Box::pin(self.run_leaf(action, kind, &raw_inputs));
+                match action_timeout(action) {
+                    Err(error) => simple(Outcome::failed(None, error)),
+                    Ok(None) => simple(leaf.await),
+                    Ok(Some((limit, duration))) => match tokio::time::timeout(duration, leaf).await {
+                        Ok(outcome) => simple(outcome),
+                        Err(_) => simple(timed_out(name, &limit)),
+                    },
+                }
+            }
         };
         finish(action, start_time, result)
     }
@@ -174,6 +185,8 @@ impl<'f> Runner<'f> {
             ActionKind::Compose => data_operations::compose(&self.state, name, raw_inputs),
             ActionKind::Http => self.run_http(name, raw_inputs).await,
             ActionKind::ParseJson => data_operations::parse_json(&self.state, name, raw_inputs),
+            ActionKind::Wait => wait::run_wait(&self.state, name, raw_inputs, self.options.skip_waits, &self.options.cancellation).await,
+            ActionKind::Response => response::respond(&self.state, name, raw_inputs),
             ActionKind::Query => data_operations::query(&mut self.state, name, raw_inputs, self.options.limits.max_iterations),
             ActionKind::Select => data_operations::select(&mut self.state, name, raw_inputs, self.options.limits.max_iterations),
             _ if action.is_dataverse() => self.run_dataverse(action, raw_inputs).await,

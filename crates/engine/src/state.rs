@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use flowbench_expr::{Env, EvalError, JsonScope, LoopFrame, RandomGuids, Scope, SystemClock, Val};
 use serde_json::{json, Map, Value};
 
-use crate::record::{RunStatus, StepError, StepRecord};
+use crate::record::{RunResponse, RunStatus, StepError, StepRecord};
 
 pub(crate) struct RunState {
     /// This state's own records and loop frames (its `variables` field is unused: see `shared`).
@@ -29,6 +29,7 @@ struct Shared {
     /// Set by Terminate: every step after it is Skipped with code `Terminated`.
     terminated: Mutex<Option<(RunStatus, Option<StepError>)>>,
     steps_started: AtomicUsize,
+    response: Mutex<Option<RunResponse>>,
 }
 
 impl RunState {
@@ -91,6 +92,22 @@ impl RunState {
 
     pub fn take_terminated(&self) -> Option<(RunStatus, Option<StepError>)> {
         self.shared.terminated.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// Keeps the run's response; `Err` with the action that answered first when there is one.
+    pub fn set_response(&self, response: RunResponse) -> Result<(), String> {
+        let mut slot = self.shared.response.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_ref() {
+            Some(first) => Err(first.action.clone()),
+            None => {
+                *slot = Some(response);
+                Ok(())
+            }
+        }
+    }
+
+    pub fn take_response(&self) -> Option<RunResponse> {
+        self.shared.response.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
     /// Counts a step against the run's limit; returns how many have started, this one included.
