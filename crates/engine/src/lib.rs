@@ -6,8 +6,10 @@
 //! let record = run_flow(&flow, json!({"headers": {}, "body": {"text": "Ada"}}), options).await;
 //! ```
 //!
-//! Milestone 1: one action at a time (Foreach concurrency is read, iterations run in order); no
-//! retries, timeouts or cancellation yet; connector actions other than Dataverse rows need a mock.
+//! Foreach runs its iterations concurrently when `concurrency.repetitions` says so; HTTP and
+//! Dataverse steps retry under their retry policy; `limit.timeout`, Wait, Response, secure data
+//! and static results behave as in the runtime. Connector actions other than Dataverse rows need
+//! a mock or a static result; Workflow (child flows) is not run yet.
 
 mod containers;
 mod data_operations;
@@ -23,7 +25,9 @@ mod record;
 mod response;
 mod retry;
 mod runner;
+mod secure;
 mod state;
+mod static_results;
 mod status;
 mod timeouts;
 mod variables;

@@ -20,7 +20,7 @@ use crate::status::{aggregate_status, run_after_satisfied};
 use crate::dataverse_retry::{self, Attempts};
 use crate::retry::RetryPolicy;
 use crate::timeouts::{action_timeout, timed_out};
-use crate::{data_operations, dataverse, http_action, response, variables, wait};
+use crate::{data_operations, dataverse, http_action, response, secure, static_results, variables, wait};
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -60,6 +60,9 @@ impl<'f> Runner<'f> {
                     }
                 };
                 self.remember_tree(&record);
+                // Only after expressions have the real values: what the record may show.
+                let mut record = record;
+                secure::redact(action, &mut record);
                 ended.insert(action.name.clone(), record.status);
                 records.push(record);
             }
@@ -126,6 +129,9 @@ impl<'f> Runner<'f> {
                 retries: Vec::new(),
             };
             return finish(action, start_time, ContainerResult { outcome, steps: Vec::new(), iterations: Vec::new() });
+        }
+        if let Some(outcome) = static_results::static_result(self.flow, action) {
+            return finish(action, start_time, simple(outcome));
         }
         let raw_inputs = action.body().get("inputs").cloned().unwrap_or(Value::Null);
         let name = action.name.as_str();
