@@ -105,7 +105,7 @@ impl<'f> Runner<'f> {
         let steps_started = self.state.start_step();
         // Long runs of steps that never wait (loops of Compose) still let the watcher poll and
         // cancel, even on a single-threaded runtime.
-        if steps_started % 64 == 0 {
+        if steps_started.is_multiple_of(64) {
             tokio::task::yield_now().await;
         }
         if steps_started > self.options.limits.max_steps {

@@ -90,7 +90,7 @@ impl Throttling {
             Throttle::EveryNth { n, retry_after } => {
                 counters.seen += 1;
                 // Dataverse's own limit is what a client is told it exceeded.
-                (counters.seen % n == 0).then(|| (retry_after, limit_message(6000, 300)))
+                counters.seen.is_multiple_of(n).then(|| (retry_after, limit_message(6000, 300)))
             }
             Throttle::Window { requests, seconds } => {
                 let window = Duration::from_secs(seconds);
