@@ -6,7 +6,7 @@ import { applyProgress, formatDuration, resultsByStep } from "./runs";
 function step(name: string, status: StepRecord["status"], extra: Partial<StepRecord> = {}): StepRecord {
   return {
     name, actionType: "Compose", status, code: null, startTime: null, endTime: null, inputs: null, outputs: null,
-    error: null, identity: null, steps: [], iterations: [], ...extra,
+    error: null, identity: null, steps: [], iterations: [], retryHistory: [], ...extra,
   };
 }
 

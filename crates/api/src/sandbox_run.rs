@@ -25,11 +25,13 @@ pub fn identities(sandbox: &Sandbox, flow: &Flow, persona: &str, owner: &str) ->
 
 /// Runs `flow` in the sandbox served at `url` (`http://127.0.0.1:<port>`). `reuse` answers the
 /// named steps with an earlier run's status and outputs instead of running them.
-/// Who watches a run: told of each step as it goes, able to cancel it.
+/// Who watches a run: told of each step as it goes, able to cancel it, and whether its Wait
+/// actions are skipped.
 #[derive(Clone, Debug, Default)]
 pub struct Watch {
     pub progress: Option<ProgressSink>,
     pub cancellation: Cancellation,
+    pub skip_waits: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -50,6 +52,7 @@ pub async fn run_in_sandbox(
         mocks: reuse,
         progress: watch.progress,
         cancellation: watch.cancellation,
+        skip_waits: watch.skip_waits,
         ..RunOptions::default()
     };
     Ok(run_flow(flow, serde_json::json!({ "headers": {}, "body": trigger_body }), options).await)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use flowbench_core::import::{import_path, Imported};
-use flowbench_api::sandbox_run::run_in_sandbox;
+use flowbench_api::sandbox_run::{run_in_sandbox, Watch};
 use flowbench_api::environment_run::{environment_identities, RunAs};
 use flowbench_core::Flow;
 use flowbench_dataverse::{EnvironmentBook, Secrets, SANDBOX};
@@ -41,6 +41,9 @@ pub struct RunArgs {
     data: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Wait (Delay) steps end at once instead of waiting; the record says what they skipped.
+    #[arg(long)]
+    skip_waits: bool,
 }
 
 pub fn run(args: RunArgs) -> Result<u8, CliError> {
@@ -86,7 +89,7 @@ fn run_in_embedded_sandbox(args: &RunArgs, flow: &Flow, body: serde_json::Value)
         let (address, serving) =
             sandbox.serve(SocketAddr::from(([127, 0, 0, 1], 0))).map_err(|e| CliError::new("sandbox", e.to_string()))?;
         let server = tokio::spawn(serving);
-        let record = run_in_sandbox(&sandbox, &format!("http://{address}"), flow, persona, owner, body, Default::default(), Default::default())
+        let record = run_in_sandbox(&sandbox, &format!("http://{address}"), flow, persona, owner, body, Default::default(), Watch { skip_waits: args.skip_waits, ..Watch::default() })
             .await
             .map_err(|e| CliError::new("sandbox", e));
         server.abort();
@@ -108,7 +111,7 @@ fn run_in_environment(
         let run_as = RunAs { invoker: args.as_user.as_deref(), owner: args.owner.as_deref(), impersonate: false };
         let identities = environment_identities(&environment, &secrets, &http, flow, run_as).await?;
         let invoker = identities.invoker.as_ref().map(|i| i.user.clone()).unwrap_or_default();
-        let options = RunOptions { environment_url: Some(environment.url.clone()), identities, ..RunOptions::default() };
+        let options = RunOptions { environment_url: Some(environment.url.clone()), identities, skip_waits: args.skip_waits, ..RunOptions::default() };
         let record = run_flow(flow, serde_json::json!({ "headers": {}, "body": body }), options).await;
         Ok((record, invoker))
     })

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use flowbench_sandbox::{Sandbox, Scenario};
+use flowbench_sandbox::{Sandbox, Scenario, Throttle};
 
 use crate::error::CliError;
 
@@ -19,6 +19,12 @@ pub enum SandboxCommand {
         /// in for Entra ID); its keys are read from its discovery document. Repeatable.
         #[arg(long, value_name = "ISSUER")]
         trust_issuer: Vec<String>,
+        /// Throttle like Dataverse's service protection: refused requests get 429 with
+        /// Retry-After and error 0x80072322. `every:N` refuses every Nth request (Retry-After
+        /// 1 s; `every:N:S` for S seconds); `REQUESTS/SECONDS` (e.g. `100/60`) allows that many
+        /// requests per window and refuses the rest until the window ends.
+        #[arg(long, value_name = "RULE", value_parser = clap::value_parser!(Throttle))]
+        throttle: Option<Throttle>,
         #[command(flatten)]
         place: Place,
     },
@@ -96,8 +102,9 @@ pub(crate) fn default_data_dir() -> PathBuf {
 
 pub fn run(command: SandboxCommand) -> Result<(), CliError> {
     match command {
-        SandboxCommand::Serve { port, trust_issuer, place } => {
+        SandboxCommand::Serve { port, trust_issuer, throttle, place } => {
             let sandbox = place.open()?;
+            sandbox.set_throttle(throttle);
             let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::new("runtime", e.to_string()))?;
             runtime.block_on(async {
                 for issuer in &trust_issuer {

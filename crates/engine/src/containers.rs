@@ -4,12 +4,15 @@
 use flowbench_core::{Action, ActionKind, Slot};
 use flowbench_expr::value::values_equal;
 use flowbench_expr::Val;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{json, Value};
 
 use crate::evaluate::{evaluate_condition, evaluate_inputs};
 use crate::outcome::{invalid_template, Outcome};
 use crate::record::{IterationRecord, RunStatus, StepError, StepRecord, StepStatus};
 use crate::runner::{skipped, ContainerResult, Runner};
+use crate::state::RunState;
+use crate::timeouts::{self, UNTIL_DEFAULT_TIMEOUT};
 
 /// Until's pass limit when `limit.count` is absent (the designer's default).
 const UNTIL_DEFAULT_COUNT: usize = 60;
@@ -66,8 +69,9 @@ impl<'f> Runner<'f> {
         ContainerResult { outcome: aggregated(status, Some(inputs)), steps, iterations: Vec::new() }
     }
 
-    /// One iteration at a time (the `concurrency.repetitions` setting is read but iterations run
-    /// in order: the record and results are the same, only slower).
+    /// One iteration at a time by default, as Power Automate's "Apply to each"; with
+    /// `runtimeConfiguration.concurrency.repetitions` (1–50) that many at once. Nested loops
+    /// always run one at a time (reference §3.2). The record keeps the iterations in order.
     async fn run_foreach(&mut self, action: &'f Action, depth: usize) -> ContainerResult {
         let name = action.name.as_str();
         let source = action.body().get("foreach").cloned().unwrap_or(Value::Null);
@@ -87,6 +91,23 @@ impl<'f> Runner<'f> {
             let message = format!("'{name}' would run {} iterations; the engine's limit is {max}", items.len());
             return self.failed_container(action, StepError::new("ActionLimitExceeded", message));
         }
+        let concurrency = match foreach_concurrency(action) {
+            Ok(n) => n,
+            Err(error) => return self.failed_container(action, error),
+        };
+        let nested = self.state.in_foreach() || self.state.is_concurrent();
+        let iterations = if concurrency > 1 && !nested && items.len() > 1 {
+            self.run_iterations_concurrently(action, &items, concurrency, depth).await
+        } else {
+            self.run_iterations_in_order(action, &items, depth).await
+        };
+        let status = worst(iterations.iter().map(|i| i.status));
+        let inputs = json!({ "foreach": items.len(), "concurrency": if nested { 1 } else { concurrency } });
+        ContainerResult { outcome: aggregated(status, Some(inputs)), steps: Vec::new(), iterations }
+    }
+
+    async fn run_iterations_in_order(&mut self, action: &'f Action, items: &[Value], depth: usize) -> Vec<IterationRecord> {
+        let name = action.name.as_str();
         let body = branch_actions(action, &Slot::Actions);
         let mut iterations = Vec::with_capacity(items.len());
         let outer_pass = self.pass;
@@ -100,14 +121,50 @@ impl<'f> Runner<'f> {
             self.state.pop_loop();
             self.state.remember_result(name, &steps);
             iterations.push(IterationRecord { index: index as u64, status, steps });
-            if self.state.terminated.is_some() {
+            if self.state.is_terminated() {
                 break;
             }
         }
         self.pass = outer_pass;
-        let status = worst(iterations.iter().map(|i| i.status));
-        let inputs = json!({ "foreach": items.len(), "concurrency": action.concurrency().unwrap_or(1) });
-        ContainerResult { outcome: aggregated(status, Some(inputs)), steps: Vec::new(), iterations }
+        iterations
+    }
+
+    /// Up to `concurrency` iterations in flight on this task: their Dataverse and HTTP requests
+    /// overlap. Each iteration has its own action records over a frozen copy of the enclosing
+    /// scope; variables are the run's, shared (the runtime's rule: predictable only when the loop
+    /// runs one at a time). Afterwards the last iteration's records are what later steps read, as
+    /// after a sequential loop.
+    async fn run_iterations_concurrently(&mut self, action: &'f Action, items: &[Value], concurrency: usize, depth: usize) -> Vec<IterationRecord> {
+        let name = action.name.as_str();
+        let body = branch_actions(action, &Slot::Actions);
+        let frozen = self.state.freeze();
+        let run = self.state.iteration(frozen.clone());
+        let (flow, options) = (self.flow, self.options);
+        let mut in_flight = FuturesUnordered::new();
+        let mut waiting = items.iter().enumerate();
+        let mut ended: Vec<(IterationRecord, RunState)> = Vec::with_capacity(items.len());
+        loop {
+            // A cancel or a Terminate starts no more iterations; those in flight finish or stop.
+            while in_flight.len() < concurrency && !options.cancellation.is_cancelled() && !run.is_terminated() {
+                let Some((index, item)) = waiting.next() else { break };
+                let runner = Runner { flow, options, client: self.client.clone(), state: run.iteration(frozen.clone()), pass: Some(index as u64) };
+                in_flight.push(run_iteration(runner, name, item.clone(), index, body, depth));
+            }
+            match in_flight.next().await {
+                Some(pass) => ended.push(pass),
+                None => break,
+            }
+        }
+        ended.sort_by_key(|(iteration, _)| iteration.index);
+        let last = ended.last_mut().map(|(_, state)| std::mem::take(&mut state.scope.actions));
+        let iterations: Vec<IterationRecord> = ended.into_iter().map(|(iteration, _)| iteration).collect();
+        drop(run);
+        self.state.thaw(frozen);
+        if let (Some(actions), Some(iteration)) = (last, iterations.last()) {
+            self.state.scope.actions.extend(actions);
+            self.state.remember_result(name, &iteration.steps);
+        }
+        iterations
     }
 
     /// Do-until: the body runs, then the condition is checked; at most `limit.count` passes
@@ -123,6 +180,13 @@ impl<'f> Runner<'f> {
             },
         };
         let passes = count.clamp(1, self.options.limits.max_iterations);
+        let raw_timeout = action.body().get("limit").and_then(|l| l.get("timeout")).and_then(Value::as_str).unwrap_or(UNTIL_DEFAULT_TIMEOUT);
+        let (limit, timeout) = match timeouts::parse(name, raw_timeout) {
+            Ok(parsed) => parsed,
+            Err(error) => return self.failed_container(action, error),
+        };
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut timed_out = false;
         let condition = action.body().get("expression").cloned().unwrap_or(Value::Null);
         let body = branch_actions(action, &Slot::Actions);
         let mut iterations = Vec::new();
@@ -132,12 +196,22 @@ impl<'f> Runner<'f> {
             if self.options.cancellation.is_cancelled() {
                 break;
             }
+            if tokio::time::Instant::now() >= deadline {
+                timed_out = true;
+                break;
+            }
             self.pass = Some(index as u64);
-            let (steps, status) = self.run_scope(body, depth).await;
+            // The limit counts from the loop's start and stops a pass that is still running.
+            let pass = tokio::time::timeout_at(deadline, self.run_scope(body, depth)).await;
             self.pass = outer_pass;
+            let Ok((steps, status)) = pass else {
+                iterations.push(IterationRecord { index: index as u64, status: StepStatus::TimedOut, steps: Vec::new() });
+                timed_out = true;
+                break;
+            };
             self.state.remember_result(name, &steps);
             iterations.push(IterationRecord { index: index as u64, status, steps });
-            if status != StepStatus::Succeeded || self.state.terminated.is_some() {
+            if status != StepStatus::Succeeded || self.state.is_terminated() {
                 break;
             }
             match evaluate_condition(&self.state, &condition) {
@@ -152,6 +226,7 @@ impl<'f> Runner<'f> {
         let inputs = Some(json!({ "passes": iterations.len(), "limit": count }));
         let outcome = match outcome_error {
             Some(error) => Outcome::failed(inputs, error),
+            None if timed_out => Outcome { inputs, ..timeouts::timed_out(name, &limit) },
             None => aggregated(worst(iterations.iter().map(|i| i.status)), inputs),
         };
         ContainerResult { outcome, steps: Vec::new(), iterations }
@@ -180,7 +255,7 @@ impl<'f> Runner<'f> {
                 text("message").unwrap_or_else(|| format!("The run was terminated by '{}'", action.name)),
             )
         });
-        self.state.terminated = Some((run_status, run_error));
+        self.state.terminate(run_status, run_error);
         Outcome::succeeded(Some(inputs), None)
     }
 
@@ -223,6 +298,30 @@ fn aggregated(status: StepStatus, inputs: Option<Value>) -> Outcome {
             outcome.code = Some("NotSpecified".into());
             outcome
         }
+    }
+}
+
+/// One pass of a concurrent Foreach, on its own runner (a named future: it must be `Send`).
+async fn run_iteration<'f>(mut runner: Runner<'f>, name: &'f str, item: Value, index: usize, body: &'f [Action], depth: usize) -> (IterationRecord, RunState) {
+    runner.state.push_loop(name, item, index as i64);
+    let (steps, status) = runner.run_scope(body, depth).await;
+    (IterationRecord { index: index as u64, status, steps }, runner.state)
+}
+
+/// `runtimeConfiguration.concurrency.repetitions` (1–50), or 1 when `operationOptions` says
+/// Sequential or nothing is set (Power Automate's default for Apply to each).
+fn foreach_concurrency(action: &Action) -> Result<usize, StepError> {
+    let Some(raw) = action.body().get("runtimeConfiguration").and_then(|r| r.get("concurrency")).and_then(|c| c.get("repetitions")) else {
+        return Ok(1);
+    };
+    let sequential = action.body().get("operationOptions").and_then(Value::as_str).is_some_and(|o| o.eq_ignore_ascii_case("Sequential"));
+    match raw.as_u64() {
+        Some(n @ 1..=50) if !sequential => Ok(n as usize),
+        Some(1..=50) => Ok(1),
+        _ => Err(StepError::new(
+            "InvalidTemplate",
+            format!("'{}': runtimeConfiguration.concurrency.repetitions must be an integer from 1 to 50, not {raw}", action.name),
+        )),
     }
 }
 

@@ -82,8 +82,10 @@ fn call(state: &RunState, name: &str, args: &[&Value]) -> Result<Val, EvalError>
                 return Err(EvalError::new(format!("the condition `{name}` was given {} operands", args.len())));
             }
             let values = args.iter().map(|a| evaluate_operand(state, a)).collect::<Result<Vec<_>, _>>()?;
-            let env = Env { scope: &state.scope, clock: &SystemClock, guids: &RandomGuids };
-            native(&Args { function: function.name, values, env: &env })
+            state.with_scope(|scope| {
+                let env = Env { scope, clock: &SystemClock, guids: &RandomGuids };
+                native(&Args { function: function.name, values, env: &env })
+            })
         }
     }
 }

@@ -6,12 +6,15 @@
 //! let record = run_flow(&flow, json!({"headers": {}, "body": {"text": "Ada"}}), options).await;
 //! ```
 //!
-//! Milestone 1: one action at a time (Foreach concurrency is read, iterations run in order); no
-//! retries, timeouts or cancellation yet; connector actions other than Dataverse rows need a mock.
+//! Foreach runs its iterations concurrently when `concurrency.repetitions` says so; HTTP and
+//! Dataverse steps retry under their retry policy; `limit.timeout`, Wait, Response, secure data
+//! and static results behave as in the runtime. Connector actions other than Dataverse rows need
+//! a mock or a static result; Workflow (child flows) is not run yet.
 
 mod containers;
 mod data_operations;
 mod dataverse;
+mod dataverse_retry;
 mod evaluate;
 mod http_action;
 mod identity;
@@ -19,10 +22,16 @@ mod options;
 mod progress;
 mod outcome;
 mod record;
+mod response;
+mod retry;
 mod runner;
+mod secure;
 mod state;
+mod static_results;
 mod status;
+mod timeouts;
 mod variables;
+mod wait;
 
 use std::time::Duration;
 
@@ -31,7 +40,7 @@ use serde_json::Value;
 
 pub use options::{Identities, Identity, Limits, Mock, RunOptions};
 pub use progress::{Cancellation, ProgressEvent, ProgressSink, StepProgress};
-pub use record::{IdentitySource, IdentityUsed, IterationRecord, RunRecord, RunStatus, StepError, StepRecord, StepStatus};
+pub use record::{IdentitySource, IdentityUsed, IterationRecord, RetryAttempt, RunRecord, RunResponse, RunStatus, StepError, StepRecord, StepStatus};
 
 use record::now_rfc3339;
 use runner::Runner;
@@ -47,7 +56,7 @@ pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) 
     let start_time = now_rfc3339();
     let trigger_name = flow.trigger().map_or("manual", |t| t.name.as_str());
     if let Err(error) = check_trigger_inputs(flow, &trigger_outputs) {
-        return RunRecord { status: RunStatus::Failed, error: Some(error), start_time, end_time: now_rfc3339(), steps: Vec::new() };
+        return RunRecord { status: RunStatus::Failed, error: Some(error), start_time, end_time: now_rfc3339(), steps: Vec::new(), response: None };
     }
     let client = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().ok();
     let mut state = RunState::new(trigger_name, trigger_outputs);
@@ -58,9 +67,9 @@ pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) 
             state.scope.parameters.insert(parameter.name, value);
         }
     }
-    let mut runner = Runner { flow, options: &options, client, state, steps_started: 0, pass: None };
+    let mut runner = Runner { flow, options: &options, client, state, pass: None };
     let (steps, status) = runner.run_scope(&flow.actions, 0).await;
-    let (status, error) = match runner.state.terminated.take() {
+    let (status, error) = match runner.state.take_terminated() {
         _ if options.cancellation.is_cancelled() => {
             (RunStatus::Cancelled, Some(StepError::new("Cancelled", "The run was cancelled.")))
         }
@@ -72,12 +81,14 @@ pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) 
             StepStatus::Succeeded | StepStatus::Skipped => (RunStatus::Succeeded, None),
         },
     };
-    RunRecord { status, error, start_time, end_time: now_rfc3339(), steps }
+    let response = runner.state.take_response();
+    RunRecord { status, error, start_time, end_time: now_rfc3339(), steps, response }
 }
 
-/// The error of the innermost failed step that is not a container repeating an inner failure.
+/// The error of the innermost failed (or timed-out) step that is not a container repeating an
+/// inner failure.
 fn first_failure(steps: &[StepRecord]) -> Option<StepError> {
-    for step in steps.iter().filter(|s| s.status == StepStatus::Failed) {
+    for step in steps.iter().filter(|s| matches!(s.status, StepStatus::Failed | StepStatus::TimedOut)) {
         let inner = first_failure(&step.steps).or_else(|| step.iterations.iter().find_map(|i| first_failure(&i.steps)));
         if inner.is_some() {
             return inner;

@@ -73,4 +73,7 @@ pub struct RunOptions {
     /// Told of each step as it starts and ends.
     pub progress: Option<ProgressSink>,
     pub cancellation: Cancellation,
+    /// Wait actions end at once instead of waiting (their record says what they would have
+    /// waited), so a flow with long delays can be test-run.
+    pub skip_waits: bool,
 }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::record::{IdentityUsed, StepError, StepStatus};
+use crate::record::{IdentityUsed, RetryAttempt, StepError, StepStatus};
 
 pub(crate) struct Outcome {
     pub status: StepStatus,
@@ -11,11 +11,13 @@ pub(crate) struct Outcome {
     pub outputs: Option<Value>,
     pub error: Option<StepError>,
     pub identity: Option<IdentityUsed>,
+    /// Attempts that failed and were retried before this outcome.
+    pub retries: Vec<RetryAttempt>,
 }
 
 impl Outcome {
     pub fn succeeded(inputs: Option<Value>, outputs: Option<Value>) -> Self {
-        Outcome { status: StepStatus::Succeeded, code: Some("OK".into()), inputs, outputs, error: None, identity: None }
+        Outcome { status: StepStatus::Succeeded, code: Some("OK".into()), inputs, outputs, error: None, identity: None, retries: Vec::new() }
     }
 
     pub fn failed(inputs: Option<Value>, error: StepError) -> Self {
@@ -26,6 +28,7 @@ impl Outcome {
             outputs: None,
             error: Some(error),
             identity: None,
+            retries: Vec::new(),
         }
     }
 

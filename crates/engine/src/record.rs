@@ -98,6 +98,23 @@ pub struct StepRecord {
     pub steps: Vec<StepRecord>,
     /// One entry per pass of Foreach and Until.
     pub iterations: Vec<IterationRecord>,
+    /// The attempts that failed and were retried under the step's retry policy, oldest first
+    /// (the runtime's `retryHistory`); the step's own status is its last attempt's.
+    #[serde(default)]
+    pub retry_history: Vec<RetryAttempt>,
+}
+
+/// One attempt of a step that failed and was retried.
+#[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RetryAttempt {
+    pub start_time: String,
+    pub end_time: String,
+    /// The answer's HTTP status name (`TooManyRequests`, `ServiceUnavailable`…), or
+    /// `ConnectionFailure` when there was no answer.
+    pub code: String,
+    pub status_code: Option<u16>,
+    pub error: Option<StepError>,
 }
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]
@@ -117,6 +134,22 @@ pub struct RunRecord {
     pub start_time: String,
     pub end_time: String,
     pub steps: Vec<StepRecord>,
+    /// What the run answered its caller, when a Response action ran.
+    #[serde(default)]
+    pub response: Option<RunResponse>,
+}
+
+/// The run's answer to its caller, from its Response action.
+#[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RunResponse {
+    /// The Response action that answered.
+    pub action: String,
+    pub status_code: u16,
+    #[ts(type = "Record<string, unknown>")]
+    pub headers: Value,
+    #[ts(type = "unknown")]
+    pub body: Value,
 }
 
 impl RunRecord {

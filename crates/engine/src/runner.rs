@@ -17,7 +17,10 @@ use crate::outcome::{invalid_template, Outcome};
 use crate::record::{now_rfc3339, IdentitySource, IdentityUsed, IterationRecord, RunStatus, StepError, StepRecord, StepStatus};
 use crate::state::RunState;
 use crate::status::{aggregate_status, run_after_satisfied};
-use crate::{data_operations, dataverse, http_action, variables};
+use crate::dataverse_retry::{self, Attempts};
+use crate::retry::RetryPolicy;
+use crate::timeouts::{action_timeout, timed_out};
+use crate::{data_operations, dataverse, http_action, response, secure, static_results, variables, wait};
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -26,8 +29,6 @@ pub(crate) struct Runner<'f> {
     pub options: &'f RunOptions,
     pub client: Option<reqwest::Client>,
     pub state: RunState,
-    /// Steps started so far, against `limits.max_steps`.
-    pub steps_started: usize,
     /// The pass of the innermost loop running, for progress events.
     pub pass: Option<u64>,
 }
@@ -49,7 +50,7 @@ impl<'f> Runner<'f> {
             for action in run_order(actions) {
                 let record = if self.options.cancellation.is_cancelled() {
                     not_started(action)
-                } else if self.state.terminated.is_some() {
+                } else if self.state.is_terminated() {
                     let reason = format!("The execution of template action '{}' is skipped: the run was terminated.", action.name);
                     skipped(action, "Terminated", &reason)
                 } else {
@@ -59,6 +60,9 @@ impl<'f> Runner<'f> {
                     }
                 };
                 self.remember_tree(&record);
+                // Only after expressions have the real values: what the record may show.
+                let mut record = record;
+                secure::redact(action, &mut record);
                 ended.insert(action.name.clone(), record.status);
                 records.push(record);
             }
@@ -98,19 +102,19 @@ impl<'f> Runner<'f> {
 
     async fn run_action(&mut self, action: &'f Action, depth: usize) -> StepRecord {
         let start_time = now_rfc3339();
-        self.steps_started += 1;
+        let steps_started = self.state.start_step();
         // Long runs of steps that never wait (loops of Compose) still let the watcher poll and
         // cancel, even on a single-threaded runtime.
-        if self.steps_started % 64 == 0 {
+        if steps_started.is_multiple_of(64) {
             tokio::task::yield_now().await;
         }
-        if self.steps_started > self.options.limits.max_steps {
+        if steps_started > self.options.limits.max_steps {
             let message = format!(
                 "'{}' would be step {} of the run; the engine's limit is {} steps per run, so the run ends here",
-                action.name, self.steps_started, self.options.limits.max_steps
+                action.name, steps_started, self.options.limits.max_steps
             );
             let error = StepError::new("ActionLimitExceeded", message);
-            self.state.terminated = Some((RunStatus::Failed, Some(error.clone())));
+            self.state.terminate(RunStatus::Failed, Some(error.clone()));
             return finish(action, start_time, simple(Outcome::failed(None, error)));
         }
         if let Some(mock) = self.options.mocks.get(&action.name) {
@@ -122,8 +126,12 @@ impl<'f> Runner<'f> {
                 error: (mock.status == StepStatus::Failed)
                     .then(|| StepError::new("ActionFailed", format!("The mock of '{}' says Failed", action.name))),
                 identity: Some(IdentityUsed { user: "mock".into(), object_id: None, caller: None, source: IdentitySource::Mock }),
+                retries: Vec::new(),
             };
             return finish(action, start_time, ContainerResult { outcome, steps: Vec::new(), iterations: Vec::new() });
+        }
+        if let Some(outcome) = static_results::static_result(self.flow, action) {
+            return finish(action, start_time, simple(outcome));
         }
         let raw_inputs = action.body().get("inputs").cloned().unwrap_or(Value::Null);
         let name = action.name.as_str();
@@ -148,7 +156,17 @@ impl<'f> Runner<'f> {
             }
             // Every other kind runs in its own boxed future: a nested container's stack frame then
             // carries only the container arm, so deep nesting stays within the thread's stack.
-            _ => simple(Box::pin(self.run_leaf(action, kind, &raw_inputs)).await),
+            _ => {
+                let leaf = Box::pin(self.run_leaf(action, kind, &raw_inputs));
+                match action_timeout(action) {
+                    Err(error) => simple(Outcome::failed(None, error)),
+                    Ok(None) => simple(leaf.await),
+                    Ok(Some((limit, duration))) => match tokio::time::timeout(duration, leaf).await {
+                        Ok(outcome) => simple(outcome),
+                        Err(_) => simple(timed_out(name, &limit)),
+                    },
+                }
+            }
         };
         finish(action, start_time, result)
     }
@@ -165,7 +183,7 @@ impl<'f> Runner<'f> {
             | ActionKind::AppendToArrayVariable
             | ActionKind::AppendToStringVariable => match evaluate_inputs(&self.state, raw_inputs) {
                 Err(e) => Outcome::failed(None, invalid_template(name, "inputs", e)),
-                Ok(inputs) => match variables::run_variable_action(&mut self.state, kind, &inputs) {
+                Ok(inputs) => match variables::run_variable_action(&mut self.state.variables(), kind, &inputs) {
                     Ok(outputs) => Outcome::succeeded(Some(inputs), outputs),
                     Err(error) => Outcome::failed(Some(inputs), error.with_place(name)),
                 },
@@ -173,6 +191,8 @@ impl<'f> Runner<'f> {
             ActionKind::Compose => data_operations::compose(&self.state, name, raw_inputs),
             ActionKind::Http => self.run_http(name, raw_inputs).await,
             ActionKind::ParseJson => data_operations::parse_json(&self.state, name, raw_inputs),
+            ActionKind::Wait => wait::run_wait(&self.state, name, raw_inputs, self.options.skip_waits, &self.options.cancellation).await,
+            ActionKind::Response => response::respond(&self.state, name, raw_inputs),
             ActionKind::Query => data_operations::query(&mut self.state, name, raw_inputs, self.options.limits.max_iterations),
             ActionKind::Select => data_operations::select(&mut self.state, name, raw_inputs, self.options.limits.max_iterations),
             _ if action.is_dataverse() => self.run_dataverse(action, raw_inputs).await,
@@ -215,18 +235,26 @@ impl<'f> Runner<'f> {
         if let (Some(Value::Object(record)), Some(request)) = (inputs.as_mut(), dataverse::request_summary(environment_url, operation, &parameters)) {
             record.insert("request".into(), request);
         }
-        let call = dataverse::run_operation(client, environment_url, operation, &parameters, &identity);
-        // A cancelled run abandons the request in flight (the runtime does the same).
-        let result = tokio::select! {
-            result = call => result,
-            _ = self.options.cancellation.cancelled() => {
-                let error = StepError::new("Cancelled", format!("'{name}' was cancelled while it waited for Dataverse"));
-                let mut outcome = Outcome::failed(inputs, error).with_identity(used);
-                outcome.status = StepStatus::Cancelled;
-                outcome.code = Some("Cancelled".into());
-                return outcome;
-            }
+        let policy = match RetryPolicy::parse(action.retry_policy()) {
+            Ok(policy) => policy,
+            Err(message) => return Outcome::failed(inputs, StepError::new("InvalidTemplate", format!("'{name}': {message}"))).with_identity(used),
         };
+        let call = dataverse_retry::Call { client, environment_url, operation, parameters: &parameters, identity: &identity };
+        let Attempts { result, retries } = dataverse_retry::run_with_retries(call, &policy, &self.options.cancellation).await;
+        let Some(result) = result else {
+            let error = StepError::new("Cancelled", format!("'{name}' was cancelled while it waited for Dataverse"));
+            let mut outcome = Outcome::failed(inputs, error).with_identity(used);
+            outcome.status = StepStatus::Cancelled;
+            outcome.code = Some("Cancelled".into());
+            outcome.retries = retries;
+            return outcome;
+        };
+        let mut outcome = Self::dataverse_outcome(result, inputs, used);
+        outcome.retries = retries;
+        outcome
+    }
+
+    fn dataverse_outcome(result: dataverse::OperationResult, inputs: Option<Value>, used: Option<IdentityUsed>) -> Outcome {
         match result {
             Ok(outputs) => Outcome::succeeded(inputs, Some(outputs)).with_identity(used),
             Err((error, outputs)) => {
@@ -271,6 +299,7 @@ fn finish(action: &Action, start_time: String, result: ContainerResult) -> StepR
         identity: outcome.identity,
         steps,
         iterations,
+        retry_history: outcome.retries,
     }
 }
 
@@ -314,5 +343,6 @@ pub(crate) fn skipped(action: &Action, code: &str, reason: &str) -> StepRecord {
             })
             .collect(),
         iterations: Vec::new(),
+        retry_history: Vec::new(),
     }
 }

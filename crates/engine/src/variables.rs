@@ -5,22 +5,24 @@
 use flowbench_core::ActionKind;
 use serde_json::{json, Value};
 
-use crate::record::StepError;
-use crate::state::RunState;
+use serde_json::Map;
 
-/// Runs a variable action with its evaluated `inputs`; returns its outputs.
-pub(crate) fn run_variable_action(state: &mut RunState, kind: ActionKind, inputs: &Value) -> Result<Option<Value>, StepError> {
+use crate::record::StepError;
+use crate::state::variable_key;
+
+/// Runs a variable action with its evaluated `inputs` on the run's `variables` (locked for the
+/// whole action, so it is atomic under concurrency); returns its outputs.
+pub(crate) fn run_variable_action(variables: &mut Map<String, Value>, kind: ActionKind, inputs: &Value) -> Result<Option<Value>, StepError> {
     match kind {
-        ActionKind::InitializeVariable => initialize(state, inputs).map(|_| None),
+        ActionKind::InitializeVariable => initialize(variables, inputs).map(|_| None),
         _ => {
             let name = inputs
                 .get("name")
                 .and_then(Value::as_str)
                 .ok_or_else(|| error("the inputs need the variable's `name`"))?;
-            let key = state
-                .variable_key(name)
+            let key = variable_key(variables, name)
                 .ok_or_else(|| error(format!("The variable '{name}' does not exist; initialize it first")))?;
-            let current = state.scope.variables[&key].clone();
+            let current = variables[&key].clone();
             let value = inputs.get("value").cloned();
             let updated = match kind {
                 ActionKind::SetVariable => set(&key, &current, value.unwrap_or(Value::Null))?,
@@ -42,20 +44,20 @@ pub(crate) fn run_variable_action(state: &mut RunState, kind: ActionKind, inputs
                 },
                 _ => return Err(error("not a variable action")),
             };
-            state.scope.variables.insert(key.clone(), updated.clone());
+            variables.insert(key.clone(), updated.clone());
             Ok(Some(json!({ "body": { "name": key, "value": updated } })))
         }
     }
 }
 
-fn initialize(state: &mut RunState, inputs: &Value) -> Result<(), StepError> {
+fn initialize(store: &mut Map<String, Value>, inputs: &Value) -> Result<(), StepError> {
     let variables = inputs
         .get("variables")
         .and_then(Value::as_array)
         .ok_or_else(|| error("the inputs need a `variables` array"))?;
     for variable in variables {
         let name = variable.get("name").and_then(Value::as_str).ok_or_else(|| error("a variable needs a `name`"))?;
-        if state.variable_key(name).is_some() {
+        if variable_key(store, name).is_some() {
             return Err(error(format!("The variable '{name}' is already initialized")));
         }
         let declared = variable.get("type").and_then(Value::as_str).unwrap_or("string").to_ascii_lowercase();
@@ -63,7 +65,7 @@ fn initialize(state: &mut RunState, inputs: &Value) -> Result<(), StepError> {
             None | Some(Value::Null) => default_of(&declared).ok_or_else(|| error(format!("The variable '{name}' has an unknown type '{declared}'")))?,
             Some(v) => coerce(name, &declared, v.clone())?,
         };
-        state.scope.variables.insert(name.to_string(), value);
+        store.insert(name.to_string(), value);
     }
     Ok(())
 }

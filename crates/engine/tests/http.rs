@@ -86,6 +86,8 @@ async fn a_429_is_retried_after_the_server_s_retry_after() {
     let record = run_flow(&flow(json!({ "method": "GET", "uri": format!("{url}/busy") })), json!({}), RunOptions::default()).await;
     assert_eq!(record.status, RunStatus::Succeeded, "{:#?}", record.steps);
     assert_eq!(server.hits.load(Ordering::SeqCst), 2);
+    let retried = &record.step("HTTP").unwrap().retry_history;
+    assert_eq!(retried.iter().map(|a| (a.code.as_str(), a.status_code)).collect::<Vec<_>>(), [("TooManyRequests", Some(429))]);
     assert!(started.elapsed() >= Duration::from_secs(1), "it waited Retry-After, not the policy's 6 s");
     assert!(started.elapsed() < Duration::from_secs(5));
 }

@@ -44,6 +44,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use api_error::ApiError;
+pub use http::throttle::Throttle;
 pub use auth::{KeyError, DEFAULT_LIFETIME_SECONDS};
 pub use effective::{table_privilege_name, PrivilegeGrant};
 pub use guid::{Guid, GuidParseError};
@@ -119,6 +120,7 @@ pub(crate) struct Core {
     key: SigningKey,
     trusted_issuers: std::sync::RwLock<Vec<auth::TrustedIssuer>>,
     served_base_url: Mutex<Option<String>>,
+    throttling: Arc<http::throttle::Throttling>,
 }
 
 impl Core {
@@ -161,6 +163,7 @@ impl Sandbox {
                 key,
                 trusted_issuers: Default::default(),
                 served_base_url: Mutex::new(None),
+                throttling: Default::default(),
             }),
         })
     }
@@ -174,6 +177,16 @@ impl Sandbox {
         issuers.retain(|i| i.issuer() != issuer);
         issuers.push(trusted);
         Ok(())
+    }
+
+    /// Answers requests with Dataverse's service-protection 429 as `throttle` says (or, with
+    /// `None`, never); takes effect at once, also while serving.
+    pub fn set_throttle(&self, throttle: Option<Throttle>) {
+        self.core.throttling.set(throttle);
+    }
+
+    pub fn throttle(&self) -> Option<Throttle> {
+        self.core.throttling.rule()
     }
 
     /// Restores the store to the scenario, in one transaction; tokens stay valid.
@@ -196,7 +209,8 @@ impl Sandbox {
         let bound = listener.local_addr().map_err(|source| SandboxError::Bind { addr, source })?;
         let base_url = format!("http://127.0.0.1:{}", bound.port());
         self.record_base_url(&base_url)?;
-        let router = http::router(self.core.clone(), base_url);
+        let router = http::router(self.core.clone(), base_url)
+            .layer(axum::middleware::from_fn_with_state(self.core.throttling.clone(), http::throttle::limit));
         let serving = async move {
             // Registering with the reactor needs the runtime, so it happens once polled.
             let listener = tokio::net::TcpListener::from_std(listener).map_err(SandboxError::Serve)?;

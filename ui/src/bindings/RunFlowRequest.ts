@@ -32,4 +32,8 @@ impersonate?: boolean,
 /**
  * Canned answers for steps that should not be called for real, by step name.
  */
-mocks?: { [key in string]: StepMock }, };
+mocks?: { [key in string]: StepMock }, 
+/**
+ * Wait actions end at once instead of waiting.
+ */
+skipWaits?: boolean, };

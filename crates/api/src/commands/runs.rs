@@ -38,6 +38,10 @@ pub struct RunFlowRequest {
     #[ts(optional)]
     #[serde(default)]
     pub mocks: Option<BTreeMap<String, StepMock>>,
+    /// Wait actions end at once instead of waiting.
+    #[ts(optional)]
+    #[serde(default)]
+    pub skip_waits: Option<bool>,
 }
 
 /// A step's canned answer: it "ends" with this status and these outputs without running.
@@ -85,7 +89,8 @@ pub(crate) struct FinishedRun {
     pub stored_id: Option<i64>,
 }
 
-pub(crate) async fn execute_run(ctx: &Context, request: RunFlowRequest, watch: Watch) -> Result<FinishedRun, ApiError> {
+pub(crate) async fn execute_run(ctx: &Context, request: RunFlowRequest, mut watch: Watch) -> Result<FinishedRun, ApiError> {
+    watch.skip_waits |= request.skip_waits.unwrap_or(false);
     let flow = Flow::parse(&request.flow_json)?;
     let environment = current_name(ctx)?;
     if !environment.eq_ignore_ascii_case(SANDBOX) {
@@ -136,6 +141,7 @@ async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: Run
         mocks: mocks(&request, BTreeMap::new()),
         progress: watch.progress,
         cancellation: watch.cancellation,
+        skip_waits: watch.skip_waits,
         ..RunOptions::default()
     };
     let record = run_flow(flow, serde_json::json!({ "headers": {}, "body": request.trigger_body }), options).await;
@@ -213,7 +219,7 @@ impl Command for StartRun {
         // A flow that does not parse fails here, not in the background.
         Flow::parse(&request.flow_json)?;
         let (run_id, live) = ctx.live_runs.start();
-        let watch = Watch { progress: Some(live.sink()), cancellation: live.cancellation.clone() };
+        let watch = Watch { progress: Some(live.sink()), cancellation: live.cancellation.clone(), skip_waits: false };
         let background = ctx.clone();
         let id = run_id.clone();
         tokio::spawn(async move {

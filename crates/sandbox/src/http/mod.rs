@@ -11,5 +11,6 @@ mod multipart;
 mod resource;
 mod responses;
 mod routes;
+pub mod throttle;
 
 pub use routes::router;
