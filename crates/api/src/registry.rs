@@ -113,9 +113,13 @@ mod tests {
         let broken = flowbench_core::sample::SAMPLE_FLOW_JSON.replace("\"entityName\": \"tasks\"", "\"entityName\": \"phonecalls\"");
         let diagnostics = dispatch(&ctx, "validate_flow", json!({"flowJson": broken})).await.unwrap();
         assert!(diagnostics.as_array().unwrap().iter().any(|d| d["rule"] == "metadata/table"), "{diagnostics}");
-        // Who can run the sample: every persona by every Dataverse step.
+        // Who can run the sample: every persona, team and role by every Dataverse step, or the chosen ones.
         let matrix = dispatch(&ctx, "preflight_flow", json!({"flowJson": flowbench_core::sample::SAMPLE_FLOW_JSON})).await.unwrap();
-        assert_eq!(matrix["users"].as_array().unwrap().len(), 5);
+        let subjects: Vec<&str> = matrix["users"].as_array().unwrap().iter().map(|u| u["user"].as_str().unwrap()).collect();
+        assert_eq!(subjects.len(), 12, "5 personas, 1 team, 6 roles: {subjects:?}");
+        assert!(subjects.contains(&"team:Sales Team") && subjects.contains(&"role:Auditor"), "{subjects:?}");
+        let chosen = dispatch(&ctx, "preflight_flow", json!({"flowJson": flowbench_core::sample::SAMPLE_FLOW_JSON, "users": ["nora"]})).await.unwrap();
+        assert_eq!(chosen["users"].as_array().unwrap().len(), 1);
         dispatch(&ctx, "update_settings", json!({"lastEnvironment": "Contoso Dev"})).await.unwrap();
         let env = dispatch(&ctx, "current_environment", json!({})).await.unwrap();
         assert_eq!(env["name"], "Contoso Dev");
