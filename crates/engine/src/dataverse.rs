@@ -38,9 +38,16 @@ pub(crate) async fn run_operation(
     if let Some(object_id) = &identity.caller_object_id {
         builder = builder.header("CallerObjectId", object_id);
     }
-    if request.return_representation {
-        builder = builder.header("Prefer", "return=representation");
-    }
+    // The connector asks for every annotation: flows read choice labels and the names of looked-up
+    // rows from them (`…@OData.Community.Display.V1.FormattedValue`).
+    builder = builder.header(
+        "Prefer",
+        if request.return_representation {
+            "return=representation,odata.include-annotations=\"*\""
+        } else {
+            "odata.include-annotations=\"*\""
+        },
+    );
     if request.if_match_any {
         builder = builder.header("If-Match", "*");
     }

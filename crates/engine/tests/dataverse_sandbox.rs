@@ -94,6 +94,9 @@ async fn the_invoker_with_the_privilege_creates_the_row_as_themself() {
     let row = &record.step("Get_a_row").unwrap().outputs.as_ref().unwrap()["body"];
     assert_eq!(row["firstname"], "Ada");
     assert_eq!(row["_createdby_value"].as_str().map(str::to_ascii_lowercase), Some(sam.to_ascii_lowercase()));
+    // As the connector does, the engine asks for annotations: the creator's name and table come back.
+    assert_eq!(row["_createdby_value@OData.Community.Display.V1.FormattedValue"], "Sam Seller");
+    assert_eq!(row["_createdby_value@Microsoft.Dynamics.CRM.lookuplogicalname"], "systemuser");
     assert_eq!(record.step("Found").unwrap().outputs, Some(json!(1)));
     let updated = &record.step("Update_a_row").unwrap().outputs.as_ref().unwrap()["body"];
     assert_eq!(updated["jobtitle"], "Engineer");

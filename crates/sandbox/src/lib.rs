@@ -16,6 +16,7 @@
 //! `token-signing.key` (signs persona tokens) and `base-url` (the URL of the last serve,
 //! which tokens name as their audience).
 
+mod annotations;
 mod api_error;
 mod audit;
 mod auth;

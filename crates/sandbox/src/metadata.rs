@@ -22,12 +22,16 @@ pub struct TableMeta {
     pub entity_set_name: String,
     pub object_type_code: i32,
     pub primary_id: String,
+    /// The column a row is known by (lookups' formatted values); none for the audit table.
+    pub primary_name: Option<String>,
     pub ownership: Ownership,
     pub kind: TableKind,
     /// The primary id first, then the declared columns, then the system columns.
     pub columns: Vec<ColumnMeta>,
     by_property: HashMap<String, usize>,
     navigations: HashMap<String, Navigation>,
+    /// Choice columns' labels by column index: their formatted values.
+    choice_labels: HashMap<usize, Vec<(i32, String)>>,
     /// Collection-valued navigation properties: name → index into the metadata's relationships.
     collections: HashMap<String, usize>,
 }
@@ -133,6 +137,7 @@ impl Metadata {
             let mut columns =
                 vec![ColumnMeta { name: def.primary_id_column.clone(), kind: ColumnKind::PrimaryKey, system: false }];
             let mut navigations = HashMap::new();
+            let mut choice_labels = HashMap::new();
             for column in &def.columns {
                 let kind = match column.column_type {
                     ColumnType::String => {
@@ -149,7 +154,9 @@ impl Metadata {
                     ColumnType::Guid => ColumnKind::Guid,
                     ColumnType::Owner => ColumnKind::Owner,
                     ColumnType::Choice => {
-                        ColumnKind::Choice { options: column.options.iter().flatten().map(|o| o.value).collect() }
+                        let options = column.options.iter().flatten();
+                        choice_labels.insert(columns.len(), options.clone().map(|o| (o.value, o.label.clone())).collect());
+                        ColumnKind::Choice { options: options.map(|o| o.value).collect() }
                     }
                     ColumnType::Lookup => {
                         let targets: Vec<String> = column.targets.clone().unwrap_or_default();
@@ -195,11 +202,13 @@ impl Metadata {
                 // Custom tables get codes from 10000 up, as Dataverse numbers them.
                 object_type_code: def.object_type_code.unwrap_or(10000 + index as i32),
                 primary_id: def.primary_id_column.clone(),
+                primary_name: Some(def.primary_name_column.clone()),
                 ownership: def.ownership,
                 kind: TableKind::Scenario,
                 columns,
                 by_property,
                 navigations,
+                choice_labels,
                 collections: HashMap::new(),
             });
         }
@@ -217,6 +226,7 @@ impl Metadata {
             entity_set_name: crate::audit::ENTITY_SET.into(),
             object_type_code: crate::audit::OBJECT_TYPE_CODE,
             primary_id: columns[0].name.clone(),
+            primary_name: None,
             // Dataverse says OwnershipType None: no owner and no business unit, like an
             // organization-owned table.
             ownership: Ownership::Organization,
@@ -224,6 +234,7 @@ impl Metadata {
             by_property: columns.iter().enumerate().map(|(i, c)| (c.property_name(), i)).collect(),
             columns,
             navigations: HashMap::new(),
+            choice_labels: HashMap::new(),
             collections: HashMap::new(),
         });
         by_logical_name.insert(crate::audit::LOGICAL_NAME.into(), audit_index);
@@ -275,6 +286,21 @@ impl TableMeta {
 
     pub fn navigation(&self, name: &str) -> Option<Navigation> {
         self.navigations.get(name).copied()
+    }
+
+    /// The single-valued navigation property that binds `column` to `target` (a table index):
+    /// what `@Microsoft.Dynamics.CRM.associatednavigationproperty` names.
+    pub fn navigation_of(&self, column: usize, target: Option<usize>) -> Option<&str> {
+        let all: Vec<(&String, &Navigation)> = self.navigations.iter().filter(|(_, n)| n.column == column).collect();
+        all.iter()
+            .find(|(_, n)| n.target.is_some() && n.target == target)
+            .or_else(|| all.iter().find(|(_, n)| n.target.is_none()))
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// A choice value's label.
+    pub fn choice_label(&self, column: usize, value: i64) -> Option<&str> {
+        self.choice_labels.get(&column)?.iter().find(|(v, _)| i64::from(*v) == value).map(|(_, label)| label.as_str())
     }
 
     /// The relationship (index into the metadata's) a collection-valued navigation property names.

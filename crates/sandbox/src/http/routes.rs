@@ -14,6 +14,7 @@ use super::bound_operations;
 use super::headers::{self, Prefer};
 use super::resource::{self, Resource};
 use super::responses::{self, Reply};
+use crate::annotations;
 use crate::api_error::ApiError;
 use crate::auth::{self, issuer, TokenRejection};
 use crate::guid::Guid;
@@ -285,7 +286,7 @@ pub(super) fn execute_on(
                 request.options.refuse_collection_options()?;
                 let body = json_object(&request.body)?;
                 let row = operations::create(conn, metadata, &resolve(conn)?, table, &body, None)?;
-                return Ok(written(base_url, table, &row, true, request, select.as_deref()));
+                return written(conn, metadata, base_url, table, &row, true, request, select.as_deref());
             }
             if let Some(fetch_xml) = &request.options.fetch_xml {
                 return super::fetch::list(conn, core, base_url, &resolve(conn)?, table, request, fetch_xml);
@@ -315,16 +316,14 @@ pub(super) fn execute_on(
             if let Some(count) = page.count {
                 object.insert("@odata.count".into(), count.into());
             }
-            let values: Vec<Json> = page
-                .rows
-                .iter()
-                .zip(&expanded)
-                .map(|(row, related)| {
-                    let mut object = row_json(table, row, select.as_deref());
-                    object.extend(expanded_json(metadata, &expand, related));
-                    Json::Object(object)
-                })
-                .collect();
+            let wanted = annotations_wanted(request);
+            let mut values: Vec<Json> = Vec::with_capacity(page.rows.len());
+            for (row, related) in page.rows.iter().zip(&expanded) {
+                let mut object = row_json(table, row, select.as_deref());
+                annotations::annotate(conn, metadata, table, row, select.as_deref(), wanted, &mut object)?;
+                object.extend(expanded_json(metadata, &expand, related));
+                values.push(Json::Object(object));
+            }
             object.insert("value".into(), values.into());
             if let Some(token) = &page.next {
                 object.insert(
@@ -332,7 +331,7 @@ pub(super) fn execute_on(
                     next_link(base_url, &table.entity_set_name, &request.options, token).into(),
                 );
             }
-            let mut reply = Reply::json(200, Json::Object(object));
+            let mut reply = annotations_applied(Reply::json(200, Json::Object(object)), request);
             if let Some(size) = request.prefer.max_page_size {
                 reply = reply.header("Preference-Applied", format!("odata.maxpagesize={size}"));
             }
@@ -368,8 +367,10 @@ pub(super) fn execute_on(
                             );
                             object.insert("@odata.context".into(), format!("{context}/$entity").into());
                             object.extend(row_json(table, &row, select.as_deref()));
+                            let wanted = annotations_wanted(request);
+                            annotations::annotate(conn, metadata, table, &row, select.as_deref(), wanted, &mut object)?;
                             object.extend(expanded_json(metadata, &expand, &related));
-                            Ok(Reply::json(200, Json::Object(object)))
+                            Ok(annotations_applied(Reply::json(200, Json::Object(object)), request))
                         }
                     }
                 }
@@ -381,8 +382,8 @@ pub(super) fn execute_on(
                     };
                     let outcome = operations::upsert(conn, metadata, &resolve(conn)?, table, id, &body, &preconditions)?;
                     Ok(match outcome {
-                        Upserted::Created(row) => written(base_url, table, &row, true, request, select.as_deref()),
-                        Upserted::Updated(row) => written(base_url, table, &row, false, request, select.as_deref()),
+                        Upserted::Created(row) => written(conn, metadata, base_url, table, &row, true, request, select.as_deref())?,
+                        Upserted::Updated(row) => written(conn, metadata, base_url, table, &row, false, request, select.as_deref())?,
                     })
                 }
                 _ => {
@@ -396,25 +397,42 @@ pub(super) fn execute_on(
 
 /// The answer to a create or update: 204 with OData-EntityId, or the row with
 /// `Prefer: return=representation` (201 for a create, 200 for an update).
+#[allow(clippy::too_many_arguments)]
 fn written(
+    conn: &rusqlite::Connection,
+    metadata: &crate::metadata::Metadata,
     base_url: &str,
     table: &crate::metadata::TableMeta,
     row: &crate::store::rows::StoredRow,
     created: bool,
     request: &ApiRequest,
     select: Option<&[usize]>,
-) -> Reply {
+) -> Result<Reply, ApiError> {
     let id = row.id().map(|g| g.to_string()).unwrap_or_default();
     let location = entity_id(base_url, table, &id);
     if !request.prefer.return_representation {
-        return Reply::new(204).header("OData-EntityId", location.clone()).location(location);
+        return Ok(Reply::new(204).header("OData-EntityId", location.clone()).location(location));
     }
     let mut object = Map::new();
     object.insert("@odata.context".into(), entity_context(base_url, table, request.options.select.as_deref()).into());
     object.extend(row_json(table, row, select));
-    Reply::json(if created { 201 } else { 200 }, Json::Object(object))
+    annotations::annotate(conn, metadata, table, row, select, annotations_wanted(request), &mut object)?;
+    let reply = Reply::json(if created { 201 } else { 200 }, Json::Object(object))
         .header("Preference-Applied", "return=representation")
-        .location(location)
+        .location(location);
+    Ok(annotations_applied(reply, request))
+}
+
+fn annotations_wanted(request: &ApiRequest) -> annotations::Wanted {
+    annotations::Wanted::from(|name| request.prefer.wants_annotation(name))
+}
+
+/// Dataverse echoes the annotations preference it honoured.
+fn annotations_applied(reply: Reply, request: &ApiRequest) -> Reply {
+    match &request.prefer.include_annotations {
+        Some(list) if annotations_wanted(request).any() => reply.header("Preference-Applied", format!("odata.include-annotations=\"{list}\"")),
+        _ => reply,
+    }
 }
 
 fn json_object(body: &[u8]) -> Result<Map<String, Json>, ApiError> {
