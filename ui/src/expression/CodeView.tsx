@@ -47,6 +47,8 @@ export function CodeView({
   latest.current = { flow, onDraft, onAccepted };
   // The source of the document this view's own text produced, so it does not overwrite the text.
   const accepted = useRef<string | null>(null);
+  // The flow the text was last made from or checked against; a different one came from elsewhere.
+  const synced = useRef(flow.source);
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -122,9 +124,9 @@ export function CodeView({
   // The flow changed elsewhere (canvas, undo, redo): the text follows.
   useEffect(() => {
     const editor = view.current;
-    if (!editor || flow.source === accepted.current) return;
-    accepted.current = null;
-    if (editor.state.doc.toString() === flow.source) return;
+    if (!editor || flow.source === synced.current) return;
+    synced.current = flow.source;
+    if (flow.source === accepted.current || editor.state.doc.toString() === flow.source) return;
     setRefusal(null);
     editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: flow.source }, annotations: fromFlow.of(true) });
     editor.dispatch(setDiagnostics(editor.state, []));

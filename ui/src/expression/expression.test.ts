@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CompletionContext, type Completion } from "@codemirror/autocomplete";
+import { CompletionContext, type Completion, type CompletionResult } from "@codemirror/autocomplete";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import type { FunctionInfo } from "../bindings/FunctionInfo";
@@ -116,13 +116,13 @@ describe("signature help", () => {
 describe("function completion", () => {
   const complete = (text: string, pos = text.length, explicit = false) => {
     const state = EditorState.create({ doc: text });
-    return functionCompletions(() => CATALOGUE)(new CompletionContext(state, pos, explicit));
+    return functionCompletions(() => CATALOGUE)(new CompletionContext(state, pos, explicit)) as CompletionResult | null;
   };
 
   it("offers the catalogue inside expressions, from the word being typed", () => {
     const result = complete("Hi @{con");
-    expect(result && "from" in result ? result.from : null).toBe(5);
-    const options = (result as { options: Completion[] }).options;
+    expect(result?.from).toBe(5);
+    const options = result?.options ?? [];
     expect(options.map((o) => o.label)).toContain("concat");
     expect(options.find((o) => o.label === "contains")?.info).toBe("contains(collection: any, value: any): boolean\ncontains does things");
   });
@@ -137,7 +137,7 @@ describe("function completion", () => {
 
   it("accepting writes the call and puts the caret between its parentheses", () => {
     const view = new EditorView({ state: EditorState.create({ doc: "@{sub}" }) });
-    const result = complete("@{sub", 5) as { from: number; options: Completion[] };
+    const result = complete("@{sub", 5) as CompletionResult;
     const option = result.options.find((o) => o.label === "substring") as Completion;
     (option.apply as (v: EditorView, c: Completion, from: number, to: number) => void)(view, option, result.from, 5);
     expect(view.state.doc.toString()).toBe("@{substring()}");

@@ -79,7 +79,8 @@ export const expressionParser = {
     if (ch === "?" || ch === ".") return "operator";
     return "invalid";
   },
-  languageData: { closeBrackets: { brackets: ["(", "[", "'"] } },
+  // `@{` gets its `}`, calls and indexes their closing brackets, strings their closing quote.
+  languageData: { closeBrackets: { brackets: ["(", "[", "{", "'"] } },
 };
 
 function stringBody(stream: StringStream, state: ExpressionState): string {
