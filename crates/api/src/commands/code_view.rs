@@ -24,7 +24,7 @@ pub struct FlowFromTextRequest {
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum FlowFromText {
     Accepted {
-        document: FlowDocument,
+        document: Box<FlowDocument>,
     },
     Refused {
         message: String,
@@ -45,7 +45,7 @@ impl Command for ParseFlowText {
 
     async fn run(ctx: &Context, request: FlowFromTextRequest) -> Result<FlowFromText, ApiError> {
         Ok(match Flow::parse(&request.text) {
-            Ok(flow) => FlowFromText::Accepted { document: FlowDocument::of(request.name, request.path, &flow, &validation_context(ctx)) },
+            Ok(flow) => FlowFromText::Accepted { document: Box::new(FlowDocument::of(request.name, request.path, &flow, &validation_context(ctx))) },
             Err(e) => refusal(e),
         })
     }
