@@ -24,6 +24,7 @@ import { Palette } from "./canvas/Palette";
 import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
 import { EnvironmentsPanel } from "./environments/EnvironmentsPanel";
+import { type CodeDraft, CodeView } from "./expression/CodeView";
 
 type State =
   | { status: "loading" }
@@ -51,6 +52,8 @@ export function App({ backend }: { backend: Backend }) {
   useEffect(() => setPasses(new Map()), [run.record]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [view, setView] = useState<"canvas" | "code">("canvas");
+  // Text typed in the code view that is not (yet) a flow, kept while the canvas shows.
+  const [codeDraft, setCodeDraft] = useState<CodeDraft | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [whoCanRun, setWhoCanRun] = useState<Matrix | null>(null);
   const [showEnvironments, setShowEnvironments] = useState(false);
@@ -149,6 +152,7 @@ export function App({ backend }: { backend: Backend }) {
         setSelected(null);
         setHistory({ past: [], future: [] });
         setSaved(null);
+        setCodeDraft(null);
         setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: settings.recentFiles } : s));
       } catch (error) {
         setOpenError(toBackendError(error));
@@ -247,7 +251,12 @@ export function App({ backend }: { backend: Backend }) {
   };
   // The canvas's shortcuts work wherever focus is on the page, except while typing in a field.
   const onKey = (e: KeyboardEvent) => {
-    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+    // The expression fields and the code view are editors too (contenteditable).
+    const typing =
+      e.target instanceof HTMLInputElement ||
+      e.target instanceof HTMLTextAreaElement ||
+      e.target instanceof HTMLSelectElement ||
+      (e.target instanceof HTMLElement && e.target.isContentEditable);
     if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "z") {
       e.preventDefault();
       if (e.shiftKey) redo();
@@ -450,9 +459,7 @@ export function App({ backend }: { backend: Backend }) {
         data-testid="canvas"
       >
         {view === "code" ? (
-          <pre className="code-view" data-testid="code-view">
-            {flow.source}
-          </pre>
+          <CodeView backend={backend} flow={flow} draft={codeDraft} onDraft={setCodeDraft} onAccepted={(document) => applyEdit(document, selected)} />
         ) : (
           <LiveStatusContext.Provider value={live}>
             <InsertionContext.Provider value={insertion}>

@@ -8,8 +8,10 @@ import type { AppInfo } from "./AppInfo";
 import type { BeginSignInRequest } from "./BeginSignInRequest";
 import type { ConnectionOption } from "./ConnectionOption";
 import type { ConnectionOptionsRequest } from "./ConnectionOptionsRequest";
+import type { ContentGroup } from "./ContentGroup";
 import type { CopyStepsRequest } from "./CopyStepsRequest";
 import type { Diagnostic } from "./Diagnostic";
+import type { DynamicContentRequest } from "./DynamicContentRequest";
 import type { EditFlowRequest } from "./EditFlowRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { EnvironmentList } from "./EnvironmentList";
@@ -18,6 +20,8 @@ import type { EnvironmentRowsRequest } from "./EnvironmentRowsRequest";
 import type { EnvironmentTables } from "./EnvironmentTables";
 import type { EnvironmentTablesRequest } from "./EnvironmentTablesRequest";
 import type { FlowDocument } from "./FlowDocument";
+import type { FlowFromText } from "./FlowFromText";
+import type { FlowFromTextRequest } from "./FlowFromTextRequest";
 import type { FunctionInfo } from "./FunctionInfo";
 import type { GetRunRequest } from "./GetRunRequest";
 import type { Matrix } from "./Matrix";
@@ -77,6 +81,8 @@ export type Commands = {
   cancel_run: { request: RunIdRequest; response: boolean };
   step_parameters: { request: StepParametersRequest; response: StepParameters };
   copy_steps: { request: CopyStepsRequest; response: string };
+  dynamic_content: { request: DynamicContentRequest; response: Array<ContentGroup> };
+  flow_from_text: { request: FlowFromTextRequest; response: FlowFromText };
 };
 
 export type CommandName = keyof Commands;
@@ -113,6 +119,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "cancel_run",
   "step_parameters",
   "copy_steps",
+  "dynamic_content",
+  "flow_from_text",
 ];
 
 export type { ApiError };

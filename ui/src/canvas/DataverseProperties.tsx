@@ -1,11 +1,14 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { Backend } from "../backend/Backend";
+import { ExpressionEditor } from "../expression/ExpressionEditor";
 import type { FlowEdit } from "../bindings/FlowEdit";
 import type { StepParameters } from "../bindings/StepParameters";
 import type { TableDefinition } from "../bindings/TableDefinition";
 
 /** Operations whose `item/<column>` parameters are the row's columns. */
 const ROW_WRITES = new Set(["CreateRecord", "UpdateRecord", "UpdateOnlyRecord"]);
+/** Operations on one row, named by its id. */
+const ROW_BY_ID = new Set(["GetItem", "UpdateRecord", "UpdateOnlyRecord", "DeleteRecord"]);
 
 /**
  * A Dataverse step's table and columns, picked from the environment's own tables. Values are
@@ -30,6 +33,7 @@ export function DataverseProperties({
   useEffect(() => {
     backend.call("step_parameters", { flowJson, action }).then(setStep, () => setStep(null));
   }, [backend, flowJson, action]);
+  const dynamicContent = useCallback(() => backend.call("dynamic_content", { flowJson, action }), [backend, flowJson, action]);
   if (!step) return null;
   const set = (parameter: string, value: unknown) => edit({ kind: "setParameter", action, parameter, value });
   const entitySet = typeof step.parameters.entityName === "string" ? step.parameters.entityName : "";
@@ -50,16 +54,36 @@ export function DataverseProperties({
           ))}
         </select>
       </label>
+      {step.operationId && ROW_BY_ID.has(step.operationId) && (
+        <div className="step-panel__column">
+          <span>Row ID</span>
+          <ExpressionEditor
+            backend={backend}
+            label="Row ID"
+            testId="param-recordId"
+            value={textOf(step.parameters.recordId)}
+            onCommit={(v) => set("recordId", v)}
+            dynamicContent={dynamicContent}
+          />
+        </div>
+      )}
       {step.operationId && ROW_WRITES.has(step.operationId) && (
         <>
           {items.map((key) => (
-            <ColumnValue
-              key={`${key}=${String(step.parameters[key])}`}
-              column={key.slice(5)}
-              value={step.parameters[key]}
-              onCommit={(v) => set(key, v)}
-              onRemove={() => set(key, null)}
-            />
+            <div className="step-panel__column" key={key}>
+              <span>{key.slice(5)}</span>
+              <ExpressionEditor
+                backend={backend}
+                label={`Column ${key.slice(5)}`}
+                testId={`param-item-${key.slice(5)}`}
+                value={textOf(step.parameters[key])}
+                onCommit={(v) => set(key, v)}
+                dynamicContent={dynamicContent}
+              />
+              <button type="button" aria-label={`Remove ${key.slice(5)}`} data-testid={`param-remove-${key.slice(5)}`} onClick={() => set(key, null)}>
+                ×
+              </button>
+            </div>
           ))}
           {unused.length > 0 && (
             <label>
@@ -80,24 +104,8 @@ export function DataverseProperties({
   );
 }
 
-function ColumnValue({ column, value, onCommit, onRemove }: { column: string; value: unknown; onCommit: (v: string) => void; onRemove: () => void }) {
-  const initial = typeof value === "string" ? value : JSON.stringify(value);
-  const [text, setText] = useState(initial);
-  const commit = () => text !== initial && onCommit(text);
-  return (
-    <label className="step-panel__column">
-      {column}{" "}
-      <input
-        data-testid={`param-item-${column}`}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={commit}
-        onKeyDown={(e) => e.key === "Enter" && commit()}
-        spellCheck={false}
-      />
-      <button type="button" aria-label={`Remove ${column}`} data-testid={`param-remove-${column}`} onClick={onRemove}>
-        ×
-      </button>
-    </label>
-  );
+/** A parameter as the text its field edits: strings as they are, anything else as JSON. */
+function textOf(value: unknown): string {
+  if (value == null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -1,6 +1,8 @@
 //! One file per command or close family of commands.
 
 pub mod app_info;
+pub mod code_view;
+pub mod dynamic_content;
 pub mod edits;
 pub mod environment;
 pub mod environments;
