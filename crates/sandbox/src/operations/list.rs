@@ -78,7 +78,7 @@ pub fn list(
         order_by.join(", "),
         limit + 1
     );
-    let mut statement = conn.prepare(&sql)?;
+    let mut statement = conn.prepare_cached(&sql)?;
     let mut found: Vec<StoredRow> = statement
         .query_map(params_from_iter(condition.params.iter()), |row| rows::read(row, table))?
         .collect::<Result<_, _>>()?;
@@ -108,7 +108,7 @@ pub fn list(
 fn count_rows(conn: &Connection, table: &TableMeta, conditions: &[SqlFragment]) -> Result<i64, ApiError> {
     let condition = SqlFragment::all(conditions.to_vec());
     let sql = format!("SELECT COUNT(*) FROM {} WHERE {}", quote_ident(&table.logical_name), condition.sql);
-    let count: i64 = conn.prepare(&sql)?.query_row(params_from_iter(condition.params.iter()), |row| row.get(0))?;
+    let count: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(condition.params.iter()), |row| row.get(0))?;
     // Dataverse counts at most 5,000 rows.
     Ok(count.min(MAX_PAGE_SIZE as i64))
 }

@@ -1,14 +1,17 @@
 //! The sandbox's store: one SQLite database in WAL mode with synchronous=FULL, so a write the
 //! API has acknowledged survives a crash or power loss.
 //!
-//! One connection behind a mutex serialises requests; every write is one IMMEDIATE
-//! transaction, so a request either fully happens or not at all.
+//! One connection behind a mutex serialises the writes; every write is one IMMEDIATE
+//! transaction, so a request either fully happens or not at all. Reads go to a few read-only
+//! connections: WAL lets them run beside each other and beside the writer, each seeing only
+//! committed data.
 
 pub mod rows;
 mod schema;
 mod seed;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -35,9 +38,14 @@ pub enum StoreError {
     ScenarioMismatch { path: PathBuf },
 }
 
+/// Read-only connections: enough for concurrent requests to overlap on a few cores.
+const READERS: usize = 4;
+
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
 }
 
 impl Store {
@@ -45,20 +53,32 @@ impl Store {
     /// the scenario whatever the store held.
     pub fn open(path: &Path, scenario: &Scenario, metadata: &Metadata, reseed: bool) -> Result<Store, StoreError> {
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
-        let store = Store { path: path.to_path_buf(), conn: Mutex::new(conn) };
+        let mut store = Store { path: path.to_path_buf(), conn: Mutex::new(conn), readers: Vec::new(), next_reader: AtomicUsize::new(0) };
         store.configure()?;
         if reseed {
             store.reseed(scenario, metadata)?;
-            return Ok(store);
+        } else {
+            match store.seeded_scenario()? {
+                None => store.reseed(scenario, metadata)?,
+                Some((format, text)) if format == STORE_FORMAT && text == canonical(scenario) => {}
+                Some((format, _)) if format != STORE_FORMAT => store.reseed(scenario, metadata)?,
+                Some(_) => return Err(StoreError::ScenarioMismatch { path: path.to_path_buf() }),
+            }
         }
-        let seeded_from = store.seeded_scenario()?;
-        match seeded_from {
-            None => store.reseed(scenario, metadata)?,
-            Some((format, text)) if format == STORE_FORMAT && text == canonical(scenario) => {}
-            Some((format, _)) if format != STORE_FORMAT => store.reseed(scenario, metadata)?,
-            Some(_) => return Err(StoreError::ScenarioMismatch { path: path.to_path_buf() }),
-        }
+        // Opened once the database is in WAL mode and seeded.
+        store.readers = (0..READERS).map(|_| store.open_reader().map(Mutex::new)).collect::<Result<_, _>>()?;
         Ok(store)
+    }
+
+    fn open_reader(&self) -> Result<Connection, StoreError> {
+        let open = |source| StoreError::Open { path: self.path.clone(), source };
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(open)?;
+        Ok(conn)
     }
 
     fn configure(&self) -> Result<(), StoreError> {
@@ -125,9 +145,20 @@ impl Store {
         Ok(())
     }
 
-    /// Runs `work` on the connection (reads, or writes that manage their own transaction).
+    /// Runs `work` on a read-only connection: a free one, else the next in turn.
     pub fn read<T>(&self, work: impl FnOnce(&Connection) -> T) -> T {
-        work(&self.lock())
+        if self.readers.is_empty() {
+            return work(&self.lock());
+        }
+        for reader in &self.readers {
+            if let Ok(conn) = reader.try_lock() {
+                return work(&conn);
+            }
+        }
+        let turn = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        // A panic while reading leaves nothing half-done on a read-only connection.
+        let conn = self.readers[turn].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        work(&conn)
     }
 
     /// Runs `work` in an IMMEDIATE transaction, committed when it returns Ok.
