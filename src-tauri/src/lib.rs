@@ -27,10 +27,12 @@ pub fn run() {
             let host = store_host::StoreHost::open(app.handle())?;
             let settings = flowbench_api::Host::load_settings(&host).unwrap_or_default();
             let mut ctx = Context::new(Arc::new(host));
-            let sandbox_dir = match std::env::var_os("FLOWBENCH_DATA_DIR") {
-                Some(dir) => std::path::PathBuf::from(dir).join("sandbox"),
-                None => app.path().app_data_dir()?.join("sandbox"),
+            let data_dir = match std::env::var_os("FLOWBENCH_DATA_DIR") {
+                Some(dir) => std::path::PathBuf::from(dir),
+                None => app.path().app_data_dir()?,
             };
+            let sandbox_dir = data_dir.join("sandbox");
+            ctx = ctx.with_autosave(data_dir.join("autosave"));
             match flowbench_api::embedded_sandbox::start(&sandbox_dir) {
                 Ok((sandbox, serving)) => {
                     tauri::async_runtime::spawn(serving);

@@ -57,6 +57,7 @@ describe("App", () => {
           sample_flow: flow,
           get_settings: { window: null, recentFiles: [], lastEnvironment: null },
           current_environment: { name: "Embedded sandbox", embedded: true, url: "http://127.0.0.1:5555", personas: [] },
+          list_autosaves: { entries: [], setAside: [] },
         })}
       />,
     );

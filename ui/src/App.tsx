@@ -25,6 +25,8 @@ import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
 import { EnvironmentsPanel } from "./environments/EnvironmentsPanel";
 import { type CodeDraft, CodeView } from "./expression/CodeView";
+import { untitledKey, useAutosave } from "./files/autosave";
+import { RecoveryOffer } from "./files/RecoveryOffer";
 
 type State =
   | { status: "loading" }
@@ -82,6 +84,14 @@ export function App({ backend }: { backend: Backend }) {
   // Undo and redo: whole documents, since every edit returns one.
   const [history, setHistory] = useState<{ past: FlowDocument[]; future: FlowDocument[] }>({ past: [], future: [] });
   const [saved, setSaved] = useState<string | null>(null);
+  // The flow's autosave key (its file, or an id while it has none) and the text last opened or saved.
+  const [file, setFile] = useState<{ key: string; clean: string | null }>({ key: "sample", clean: null });
+  const readyFlow = state.status === "ready" ? state.flow : null;
+  const forgetAutosave = useAutosave(
+    backend,
+    readyFlow && { key: file.key, name: readyFlow.name, path: readyFlow.path, source: readyFlow.source, clean: file.clean },
+    (error) => setOpenError(toBackendError(error)),
+  );
   const [runHistory, setRunHistory] = useState<RunSummary[]>([]);
   const [comparison, setComparison] = useState<RunRecord | null>(null);
   // The run on the canvas: its id in the history and how it was started, for re-runs.
@@ -121,6 +131,7 @@ export function App({ backend }: { backend: Backend }) {
           backend.call("get_settings", {}),
           backend.call("current_environment", {}),
         ]);
+        if (!cancelled) setFile({ key: "sample", clean: flow.source });
         if (!cancelled)
           setState({
             status: "ready",
@@ -138,27 +149,40 @@ export function App({ backend }: { backend: Backend }) {
     };
   }, [backend]);
 
+  /** Shows another flow: a file opened, a new flow, an autosave restored (clean: null, still unsaved). */
+  const showDocument = useCallback((flow: FlowDocument, key: string, clean: string | null, recentFiles?: string[]) => {
+    setOpenError(null);
+    setFocus(null);
+    setRun(IDLE_RUN);
+    setCollapsed(new Set());
+    setMocks(new Map());
+    setSelected(null);
+    setHistory({ past: [], future: [] });
+    setSaved(null);
+    setCodeDraft(null);
+    setFile({ key, clean });
+    setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: recentFiles ?? s.recentFiles } : s));
+  }, []);
+  const newFlow = useCallback(async () => {
+    try {
+      const flow = await backend.call("new_flow", {});
+      showDocument(flow, untitledKey(), flow.source);
+    } catch (error) {
+      setOpenError(toBackendError(error));
+    }
+  }, [backend, showDocument]);
   const openPath = useCallback(
     async (path: string | null) => {
       if (!path) return;
       try {
         const flow = await backend.call("open_flow_file", { path });
         const settings = await backend.call("get_settings", {});
-        setOpenError(null);
-        setFocus(null);
-        setRun(IDLE_RUN);
-        setCollapsed(new Set());
-        setMocks(new Map());
-        setSelected(null);
-        setHistory({ past: [], future: [] });
-        setSaved(null);
-        setCodeDraft(null);
-        setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: settings.recentFiles } : s));
+        showDocument(flow, path, flow.source, settings.recentFiles);
       } catch (error) {
         setOpenError(toBackendError(error));
       }
     },
-    [backend],
+    [backend, showDocument],
   );
 
   if (state.status === "loading") return <div className="splash">Loading Flowbench…</div>;
@@ -197,8 +221,14 @@ export function App({ backend }: { backend: Backend }) {
     if (!path) return;
     try {
       await backend.call("save_flow", { path, flowJson: flow.source });
+      // A clean save: the autosave goes, under the old key too (a new flow's id).
+      forgetAutosave(file.key);
+      if (file.key !== path) forgetAutosave(path);
+      setFile({ key: path, clean: flow.source });
       const settings = await backend.call("get_settings", {});
-      setState((s) => (s.status === "ready" ? { ...s, flow: { ...s.flow, path }, recentFiles: settings.recentFiles } : s));
+      // A flow that had no file takes the file's name, as opening it would give.
+      const name = flow.path === null && file.key !== "sample" ? (path.split(/[\\/]/).pop() ?? path).replace(/\.json$/i, "") : flow.name;
+      setState((s) => (s.status === "ready" ? { ...s, flow: { ...s.flow, path, name }, recentFiles: settings.recentFiles } : s));
       setSaved(path);
     } catch (error) {
       setOpenError(toBackendError(error));
@@ -257,6 +287,11 @@ export function App({ backend }: { backend: Backend }) {
       e.target instanceof HTMLTextAreaElement ||
       e.target instanceof HTMLSelectElement ||
       (e.target instanceof HTMLElement && e.target.isContentEditable);
+    if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "n") {
+      e.preventDefault();
+      void newFlow();
+      return;
+    }
     if ((e.ctrlKey || e.metaKey) && !typing && e.key.toLowerCase() === "z") {
       e.preventDefault();
       if (e.shiftKey) redo();
@@ -333,6 +368,9 @@ export function App({ backend }: { backend: Backend }) {
     <div className="app">
       <header className="toolbar">
         <span className="toolbar__brand">Flowbench</span>
+        <button type="button" className="toolbar__button" data-testid="new-flow" onClick={() => void newFlow()} title="New flow (Ctrl+N)">
+          New flow
+        </button>
         <button type="button" className="toolbar__button" data-testid="open" onClick={async () => openPath(await backend.pickFlowPath())}>
           Open…
         </button>
@@ -379,6 +417,11 @@ export function App({ backend }: { backend: Backend }) {
         <span className="toolbar__flow" data-testid="flow-name" title={flow.path ?? undefined}>
           {flow.name}
         </span>
+        {flow.source !== file.clean && (
+          <span className="toolbar__modified" data-testid="modified" title="Changes not saved (autosaved)" aria-label="Changes not saved">
+            ●
+          </span>
+        )}
         <span className="toolbar__spacer" />
         <input
           className="toolbar__search"
@@ -440,6 +483,7 @@ export function App({ backend }: { backend: Backend }) {
       </RunBar>
       {/* Always present, so the grid rows stay in place when there is nothing to say. */}
       <div className="banner-slot">
+        <RecoveryOffer backend={backend} onRestore={(restored, key) => showDocument(restored, key, null)} onError={(error) => setOpenError(toBackendError(error))} />
         {saved && (
           <div className="banner banner--ok" role="status" data-testid="saved">
             Saved to {saved}

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::autosave::AutosaveStore;
 use crate::embedded_sandbox::EmbeddedSandbox;
 use crate::live_runs::LiveRuns;
 use crate::sign_ins::SignIns;
@@ -29,6 +30,8 @@ pub struct Context {
     pub sign_ins: Arc<SignIns>,
     /// Runs in progress that the designer watches.
     pub live_runs: Arc<LiveRuns>,
+    /// Where the flow being edited is autosaved (the app's data folder); none keeps no autosave.
+    pub autosave: Option<Arc<AutosaveStore>>,
 }
 
 impl Context {
@@ -39,7 +42,14 @@ impl Context {
             sandbox: None,
             sign_ins: Arc::new(SignIns::new(flowbench_dataverse::EnvironmentBook::default_path())),
             live_runs: Arc::default(),
+            autosave: None,
         }
+    }
+
+    /// Autosaves into `dir` (created on the first write).
+    pub fn with_autosave(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.autosave = Some(Arc::new(AutosaveStore::new(dir)));
+        self
     }
 
     pub fn with_sandbox(mut self, sandbox: EmbeddedSandbox) -> Self {

@@ -2,6 +2,7 @@
 //! [`registry`]; the desktop shell (Tauri IPC) and the browser-mode HTTP server both call
 //! [`dispatch`], and the TypeScript bindings are generated from the same list.
 
+pub mod autosave;
 pub mod bindings;
 pub mod command;
 pub mod commands;

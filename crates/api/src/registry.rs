@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::commands::{app_info::GetAppInfo, code_view::ParseFlowText, dynamic_content::GetDynamicContent, edits::{CopySteps, EditFlow, GetConnectionOptions, GetStepParameters}, environment::CurrentEnvironment, environments::*, expressions::*, flow_file::*, preflight::PreflightFlow, runs::{CancelRun, GetRun, GetRunHistory, PollRun, RunFlow, StartRun}, save::SaveFlow, settings::*, validation::*};
+use crate::commands::{app_info::GetAppInfo, code_view::ParseFlowText, dynamic_content::GetDynamicContent, edits::{CopySteps, EditFlow, GetConnectionOptions, GetStepParameters}, environment::CurrentEnvironment, environments::*, expressions::*, files::*, flow_file::*, preflight::PreflightFlow, runs::{CancelRun, GetRun, GetRunHistory, PollRun, RunFlow, StartRun}, save::SaveFlow, settings::*, validation::*};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 macro_rules! registry {
@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, GetEnvironmentRows, StartRun, PollRun, CancelRun, GetStepParameters, CopySteps, GetDynamicContent, ParseFlowText];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, GetEnvironmentRows, StartRun, PollRun, CancelRun, GetStepParameters, CopySteps, GetDynamicContent, ParseFlowText, NewFlow, WriteAutosave, ListAutosaves, RecoverAutosave, DiscardAutosave];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.
@@ -169,6 +169,29 @@ mod tests {
         let err = dispatch(&ctx, "save_flow", json!({"path": refused.to_str().unwrap(), "flowJson": recurring})).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::ExportRefused);
         assert!(!refused.exists());
+    }
+
+    #[tokio::test]
+    async fn a_new_flow_is_autosaved_offered_back_and_discarded() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = ctx().with_autosave(dir.path().join("autosave"));
+        let blank = dispatch(&ctx, "new_flow", json!({})).await.unwrap();
+        assert_eq!(blank["name"], "Untitled flow");
+        assert_eq!(blank["outline"]["trigger"]["name"], "manual");
+        assert_eq!(blank["outline"]["stepCount"], 0);
+        assert!(blank["diagnostics"].as_array().unwrap().iter().all(|d| d["severity"] != "error"), "{}", blank["diagnostics"]);
+        let edited = dispatch(&ctx, "edit_flow", json!({"name": "Untitled flow", "path": null, "flowJson": blank["source"],
+            "edit": {"kind": "insert", "template": "compose", "position": {}}})).await.unwrap();
+        dispatch(&ctx, "write_autosave", json!({"key": "untitled-7", "name": "Untitled flow", "path": null, "flowJson": edited["source"]})).await.unwrap();
+        let list = dispatch(&ctx, "list_autosaves", json!({})).await.unwrap();
+        assert_eq!(list["entries"][0]["key"], "untitled-7");
+        let recovered = dispatch(&ctx, "recover_autosave", json!({"key": "untitled-7"})).await.unwrap();
+        assert_eq!(recovered["source"], edited["source"]);
+        assert_eq!(recovered["outline"]["stepCount"], 1);
+        assert_eq!(dispatch(&ctx, "discard_autosave", json!({"key": "untitled-7"})).await.unwrap(), true);
+        assert_eq!(dispatch(&ctx, "list_autosaves", json!({})).await.unwrap()["entries"], json!([]));
+        let err = dispatch(&ctx, "recover_autosave", json!({"key": "untitled-7"})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::Io);
     }
 
     #[tokio::test]

@@ -25,6 +25,10 @@ pub struct ServeArgs {
     /// Where the embedded sandbox keeps its data [default: $XDG_DATA_HOME/flowbench/sandbox]
     #[arg(long)]
     sandbox_data: Option<PathBuf>,
+    /// Where edits not yet saved are autosaved [default: `autosave` beside the sandbox data, or
+    /// $XDG_DATA_HOME/flowbench/autosave]
+    #[arg(long)]
+    autosave_dir: Option<PathBuf>,
     /// Do not start the embedded sandbox.
     #[arg(long, conflicts_with = "sandbox_data")]
     no_sandbox: bool,
@@ -44,8 +48,19 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         eprintln!("flowbench: warning: no UI at {} (run `npm run build -w ui`); serving commands only", ui_dir.display());
     }
     let settings_file = args.settings.unwrap_or_else(default_settings_file);
-    let sandbox_dir = (!args.no_sandbox).then(|| args.sandbox_data.unwrap_or_else(default_sandbox_dir));
-    let server = bind(ServeOptions { addr: SocketAddr::new(args.host, args.port), ui_dir: Some(ui_dir), settings_file, sandbox_dir })
+    // The app's data folder: the sandbox's data and the autosave sit side by side in it.
+    let autosave_dir = args.autosave_dir.unwrap_or_else(|| match &args.sandbox_data {
+        Some(dir) => dir.parent().unwrap_or(dir).join("autosave"),
+        None => default_data_dir().join("autosave"),
+    });
+    let sandbox_dir = (!args.no_sandbox).then(|| args.sandbox_data.unwrap_or_else(|| default_data_dir().join("sandbox")));
+    let server = bind(ServeOptions {
+        addr: SocketAddr::new(args.host, args.port),
+        ui_dir: Some(ui_dir),
+        settings_file,
+        sandbox_dir,
+        autosave_dir: Some(autosave_dir),
+    })
         .await
         .map_err(|e| e.to_string())?;
     let url = server.url();
@@ -73,10 +88,10 @@ fn default_settings_file() -> PathBuf {
     base.join("flowbench").join("browser-settings.json")
 }
 
-fn default_sandbox_dir() -> PathBuf {
+fn default_data_dir() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .unwrap_or_else(std::env::temp_dir);
-    base.join("flowbench").join("sandbox")
+    base.join("flowbench")
 }

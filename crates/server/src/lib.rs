@@ -40,6 +40,8 @@ pub struct ServeOptions {
     pub settings_file: PathBuf,
     /// Where the embedded sandbox keeps its data; `None` runs without one.
     pub sandbox_dir: Option<PathBuf>,
+    /// Where the flow being edited is autosaved; `None` keeps no autosave.
+    pub autosave_dir: Option<PathBuf>,
 }
 
 /// A server that is listening but not yet serving.
@@ -72,6 +74,9 @@ pub async fn bind(options: ServeOptions) -> Result<BoundServer, ServeError> {
     let local_addr = listener.local_addr()?;
     let secret = Secret::generate().map_err(ServeError::Secret)?;
     let mut ctx = Context::new(Arc::new(FileHost::new(options.settings_file)));
+    if let Some(dir) = options.autosave_dir {
+        ctx = ctx.with_autosave(dir);
+    }
     if let Some(dir) = &options.sandbox_dir {
         let (sandbox, serving) = flowbench_api::embedded_sandbox::start(dir).map_err(ServeError::Sandbox)?;
         tokio::spawn(serving);

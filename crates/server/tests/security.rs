@@ -137,6 +137,7 @@ async fn only_loopback_addresses_are_served() {
         ui_dir: None,
         settings_file: dir.path().join("settings.json"),
         sandbox_dir: None,
+        autosave_dir: None,
     };
     assert!(matches!(bind(options("0.0.0.0:0")).await, Err(ServeError::NotLoopback(_))));
     assert!(matches!(bind(options("192.168.1.10:0")).await, Err(ServeError::NotLoopback(_))));
@@ -153,6 +154,7 @@ async fn each_start_makes_a_new_secret_and_enforces_it_on_the_wire() {
         ui_dir: None,
         settings_file: dir.path().join("settings.json"),
         sandbox_dir: None,
+        autosave_dir: None,
     };
     let first = bind(options()).await.unwrap();
     let second = bind(options()).await.unwrap();

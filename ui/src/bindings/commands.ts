@@ -5,6 +5,8 @@ import type { Analysis } from "./Analysis";
 import type { AnalyzeExpressionRequest } from "./AnalyzeExpressionRequest";
 import type { ApiError } from "./ApiError";
 import type { AppInfo } from "./AppInfo";
+import type { AutosaveKeyRequest } from "./AutosaveKeyRequest";
+import type { AutosaveList } from "./AutosaveList";
 import type { BeginSignInRequest } from "./BeginSignInRequest";
 import type { ConnectionOption } from "./ConnectionOption";
 import type { ConnectionOptionsRequest } from "./ConnectionOptionsRequest";
@@ -47,6 +49,7 @@ import type { SignedInResult } from "./SignedInResult";
 import type { StepParameters } from "./StepParameters";
 import type { StepParametersRequest } from "./StepParametersRequest";
 import type { ValidateFlowRequest } from "./ValidateFlowRequest";
+import type { WriteAutosaveRequest } from "./WriteAutosaveRequest";
 
 /** Every backend command: its request and response types. */
 export type Commands = {
@@ -83,6 +86,11 @@ export type Commands = {
   copy_steps: { request: CopyStepsRequest; response: string };
   dynamic_content: { request: DynamicContentRequest; response: Array<ContentGroup> };
   flow_from_text: { request: FlowFromTextRequest; response: FlowFromText };
+  new_flow: { request: NoArgs; response: FlowDocument };
+  write_autosave: { request: WriteAutosaveRequest; response: Array<string> };
+  list_autosaves: { request: NoArgs; response: AutosaveList };
+  recover_autosave: { request: AutosaveKeyRequest; response: FlowDocument };
+  discard_autosave: { request: AutosaveKeyRequest; response: boolean };
 };
 
 export type CommandName = keyof Commands;
@@ -121,6 +129,11 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "copy_steps",
   "dynamic_content",
   "flow_from_text",
+  "new_flow",
+  "write_autosave",
+  "list_autosaves",
+  "recover_autosave",
+  "discard_autosave",
 ];
 
 export type { ApiError };

@@ -7,6 +7,7 @@ pub mod edits;
 pub mod environment;
 pub mod environments;
 pub mod expressions;
+pub mod files;
 pub mod flow_file;
 pub mod preflight;
 pub mod runs;

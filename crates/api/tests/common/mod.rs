@@ -31,5 +31,6 @@ pub async fn context(dir: &std::path::Path) -> Context {
         sandbox: Some(Arc::new(sandbox)),
         sign_ins: Arc::new(SignIns::new(dir.join("environments.json"))),
         live_runs: Arc::default(),
+        autosave: None,
     }
 }
