@@ -19,8 +19,10 @@ import type { StepMock } from "./bindings/StepMock";
 import type { BranchRef } from "./bindings/BranchRef";
 import type { Position } from "./bindings/Position";
 import type { StepTemplate } from "./bindings/StepTemplate";
+import type { FlowEdit } from "./bindings/FlowEdit";
 import { InsertionContext, type Insertion } from "./canvas/InsertableEdge";
 import { Palette } from "./canvas/Palette";
+import { matchingSteps, nextMatch, siblingMove } from "./canvas/search";
 import { describeError } from "./errors";
 import { problemsByStep } from "./problems";
 import { EnvironmentsPanel } from "./environments/EnvironmentsPanel";
@@ -68,6 +70,7 @@ export function App({ backend }: { backend: Backend }) {
   }, []);
   // What Ctrl+C copied, for when the page may not read the system clipboard.
   const clipboard = useRef<string | null>(null);
+  const findBox = useRef<HTMLInputElement>(null);
   // The "+" between steps that the palette adds to next, when one was picked.
   const [insertAt, setInsertAt] = useState<Position | null>(null);
   // Canned answers for steps in test runs, by step name; kept while the flow is open.
@@ -258,6 +261,16 @@ export function App({ backend }: { backend: Backend }) {
       setOpenError(toBackendError(error));
     }
   };
+  /** Any edit of the model; the document it gives becomes the flow (one undo step). */
+  const editFlow = async (edit: FlowEdit, selectAfter: string | null) => {
+    try {
+      applyEdit(await backend.call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit }), selectAfter);
+      return true;
+    } catch (error) {
+      setOpenError(toBackendError(error));
+      return false;
+    }
+  };
   const copyStep = async (name: string) => {
     try {
       const text = await backend.call("copy_steps", { flowJson: flow.source, names: [name] });
@@ -287,6 +300,12 @@ export function App({ backend }: { backend: Backend }) {
       e.target instanceof HTMLTextAreaElement ||
       e.target instanceof HTMLSelectElement ||
       (e.target instanceof HTMLElement && e.target.isContentEditable);
+    if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "f") {
+      e.preventDefault();
+      findBox.current?.focus();
+      findBox.current?.select();
+      return;
+    }
     if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "n") {
       e.preventDefault();
       void newFlow();
@@ -314,6 +333,13 @@ export function App({ backend }: { backend: Backend }) {
       void pasteSteps();
       return;
     }
+    // Alt+↑ / Alt+↓ move the selected step before its previous or after its next sibling.
+    if (e.altKey && !typing && (e.key === "ArrowUp" || e.key === "ArrowDown") && selectedStep && selectedStep.kind !== "trigger") {
+      e.preventDefault();
+      const at = siblingMove(flow.outline, selectedStep.name, e.key === "ArrowUp" ? -1 : 1);
+      if (at) moveStep(at, selectedStep.name);
+      return;
+    }
     // Delete removes the selected step, unless the user is typing.
     if (e.key === "Delete" && selectedStep && selectedStep.kind !== "trigger" && !typing) {
       void backend
@@ -323,7 +349,12 @@ export function App({ backend }: { backend: Backend }) {
     }
   };
   keyHandler.current = onKey;
-  const insertion: Insertion = { picked: insertAt, pick: setInsertAt, drop: (at, template) => void insertStep(template, at) };
+  /** Moves a step to a "+" (a drop next to itself is no move); runAfter follows in the model. */
+  const moveStep = (at: Position, step: string) => {
+    if (at.after === step || at.before === step) return;
+    void editFlow({ kind: "move", action: step, position: at }, step).then((moved) => moved && setFocus({ step, request: Date.now() }));
+  };
+  const insertion: Insertion = { picked: insertAt, pick: setInsertAt, drop: (at, template) => void insertStep(template, at), move: moveStep };
   const key = flow.path ?? flow.name;
   const startRun = async (persona: string, triggerBody: unknown, impersonate: boolean, rerunFrom?: { runId: number; step: string }) => {
     live.clear();
@@ -424,17 +455,21 @@ export function App({ backend }: { backend: Backend }) {
         )}
         <span className="toolbar__spacer" />
         <input
+          ref={findBox}
+          type="search"
           className="toolbar__search"
           data-testid="find-step"
           list="step-names"
-          placeholder="Find a step"
+          placeholder="Find a step (Ctrl+F)"
           aria-label="Find a step"
+          aria-keyshortcuts="Control+F"
           onKeyDown={(e) => {
             if (e.key !== "Enter") return;
-            const wanted = e.currentTarget.value.trim().toLowerCase().replace(/ /g, "_");
-            const found = stepNames.find((n) => n.toLowerCase() === wanted) ?? stepNames.find((n) => n.toLowerCase().includes(wanted));
+            // The first match, then the next one at each Enter: selected and brought into view.
+            const found = nextMatch(matchingSteps(stepNames, e.currentTarget.value), selected);
             if (found) {
               setView("canvas");
+              setSelected(found);
               setFocus({ step: found, request: Date.now() });
             }
           }}
@@ -523,6 +558,8 @@ export function App({ backend }: { backend: Backend }) {
             <Palette
               target={insertAt ? "Click a step to add it at the + you picked" : selected ? `Adds after ${selected.replace(/_/g, " ")}` : "Adds at the end of the flow"}
               onAdd={(template) => void insertStep(template, insertAt ?? positionAfter(flow.outline, selected))}
+              hasTrigger={flow.outline.trigger !== null}
+              onSetTrigger={(template) => void editFlow({ kind: "setTrigger", template }, selected)}
             />
           </LiveStatusContext.Provider>
         )}

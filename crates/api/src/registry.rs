@@ -195,6 +195,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_step_moves_with_its_run_after_rewired_unless_it_would_read_what_has_not_run() {
+        let flow = json!({"properties": {"connectionReferences": {}, "definition": {
+            "triggers": {"manual": {"type": "Request", "kind": "Button", "inputs": {}}},
+            "actions": {
+                "A": {"type": "Compose", "inputs": "a", "runAfter": {}},
+                "B": {"type": "Compose", "inputs": "@outputs('A')", "runAfter": {"A": ["Succeeded"]}},
+                "C": {"type": "Compose", "inputs": "c", "runAfter": {"B": ["Succeeded"]}}
+            }}}}).to_string();
+        let edit = |action: &str, position: Value| json!({"name": "f", "path": null, "flowJson": flow, "edit": {"kind": "move", "action": action, "position": position}});
+        // C to the top: A now runs after C, B still after A, names unchanged.
+        let moved = dispatch(&ctx(), "edit_flow", edit("C", json!({"before": "A"}))).await.unwrap();
+        let order: Vec<&str> = moved["outline"]["steps"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(order, ["C", "A", "B"]);
+        let source: Value = serde_json::from_str(moved["source"].as_str().unwrap()).unwrap();
+        let actions = &source["properties"]["definition"]["actions"];
+        assert_eq!(actions["C"]["runAfter"], json!({}));
+        assert_eq!(actions["A"]["runAfter"], json!({"C": ["Succeeded"]}));
+        assert_eq!(actions["B"]["runAfter"], json!({"A": ["Succeeded"]}));
+        // B before A would read A before it ran.
+        let err = dispatch(&ctx(), "edit_flow", edit("B", json!({"before": "A"}))).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::EditRefused);
+        assert!(err.message.contains("`B` cannot move there") && err.message.contains("refers to `A`"), "{}", err.message);
+        // A after B: B would read A too early.
+        let err = dispatch(&ctx(), "edit_flow", edit("A", json!({"after": "B", "before": "C"}))).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::EditRefused);
+    }
+
+    #[tokio::test]
     async fn the_flow_being_edited_is_validated() {
         let broken = flowbench_core::sample::SAMPLE_FLOW_JSON.replace("@{triggerOutputs()?['body/fullname']} joined", "@{nope()} joined");
         let diagnostics = dispatch(&ctx(), "validate_flow", json!({"flowJson": broken})).await.unwrap();

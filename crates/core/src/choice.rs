@@ -144,7 +144,7 @@ fn free_key(refs: &Map<String, Value>, api: &str) -> String {
     (1..).map(|i| format!("{api}_{i}")).find(|k| !refs.contains_key(k)).expect("an unused key exists")
 }
 
-fn new_entry(shape: DocumentShape, api: &str, logical_name: &str, invoker: Option<InvokerEncoding>) -> Value {
+pub(crate) fn new_entry(shape: DocumentShape, api: &str, logical_name: &str, invoker: Option<InvokerEncoding>) -> Value {
     if shape == DocumentShape::ManagementApi {
         let source = if invoker.is_some() { "Invoker" } else { "Embedded" };
         return json!({ "connectionName": logical_name, "source": source, "id": format!("/providers/Microsoft.PowerApps/apis/{api}") });

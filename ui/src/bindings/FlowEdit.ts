@@ -2,5 +2,6 @@
 import type { ConnectionChoice } from "./ConnectionChoice";
 import type { Position } from "./Position";
 import type { StepTemplate } from "./StepTemplate";
+import type { TriggerTemplate } from "./TriggerTemplate";
 
-export type FlowEdit = { "kind": "setConnectionChoice", action: string, choice: ConnectionChoice, } | { "kind": "rename", from: string, to: string, } | { "kind": "delete", action: string, } | { "kind": "insert", template: StepTemplate, position: Position, } | { "kind": "paste", clipboard: string, position: Position, } | { "kind": "setParameter", action: string, parameter: string, value: unknown, };
+export type FlowEdit = { "kind": "setConnectionChoice", action: string, choice: ConnectionChoice, } | { "kind": "rename", from: string, to: string, } | { "kind": "delete", action: string, } | { "kind": "insert", template: StepTemplate, position: Position, } | { "kind": "paste", clipboard: string, position: Position, } | { "kind": "move", action: string, position: Position, } | { "kind": "setTrigger", template: TriggerTemplate, } | { "kind": "setParameter", action: string, parameter: string, value: unknown, };

@@ -4,10 +4,14 @@ import type { Position } from "../bindings/Position";
 import type { StepTemplate } from "../bindings/StepTemplate";
 import { STEP_MIME } from "./Palette";
 
-/** What a "+" on an edge does: picked (the palette then adds there) or a step dropped on it. */
+/** The drag type of a card being moved: its step name. */
+export const MOVE_MIME = "application/x-flowbench-move";
+
+/** What a "+" on an edge does: picked (the palette then adds there), a new step or a moved card dropped on it. */
 export interface Insertion {
   pick: (at: Position) => void;
   drop: (at: Position, template: StepTemplate) => void;
+  move: (at: Position, step: string) => void;
   picked: Position | null;
 }
 
@@ -34,14 +38,18 @@ export function InsertableEdge(props: EdgeProps & { data?: { insert?: Position }
             style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
             onClick={() => insertion.pick(at)}
             onDragOver={(e) => {
-              if (!e.dataTransfer.types.includes(STEP_MIME)) return;
+              const moving = e.dataTransfer.types.includes(MOVE_MIME);
+              if (!moving && !e.dataTransfer.types.includes(STEP_MIME)) return;
               e.preventDefault();
+              e.dataTransfer.dropEffect = moving ? "move" : "copy";
               setOver(true);
             }}
             onDragLeave={() => setOver(false)}
             onDrop={(e) => {
               e.preventDefault();
               setOver(false);
+              const moved = e.dataTransfer.getData(MOVE_MIME);
+              if (moved) return insertion.move(at, moved);
               const template = e.dataTransfer.getData(STEP_MIME) as StepTemplate;
               if (template) insertion.drop(at, template);
             }}

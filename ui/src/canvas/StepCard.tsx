@@ -5,6 +5,7 @@ import type { StepProblems } from "../problems";
 import { formatDuration } from "../runs";
 import { useLiveStatus } from "./liveStatus";
 import { runsAsLabel } from "./runsAs";
+import { MOVE_MIME } from "./InsertableEdge";
 
 const KIND_LABEL: Record<StepKind, string> = {
   trigger: "Trigger",
@@ -49,9 +50,20 @@ export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
   const detail = [step.operationId, step.table].filter(Boolean).join(" · ");
   return (
     <div
-      className={`step-card kind-${step.kind}${problems?.errors ? " has-errors" : problems?.warnings ? " has-warnings" : ""}${focused ? " is-focused" : ""}`}
+      className={`step-card kind-${step.kind}${problems?.errors ? " has-errors" : problems?.warnings ? " has-warnings" : ""}${focused ? " is-focused" : ""}${isTrigger ? "" : " nopan"}`}
       data-testid="step-card"
       data-step={step.name}
+      // A step (not the trigger) is moved by dragging it onto a "+" (Alt+↑/↓ moves it by keyboard).
+      draggable={!isTrigger}
+      aria-roledescription={isTrigger ? "trigger" : "step, draggable"}
+      onDragStart={
+        isTrigger
+          ? undefined
+          : (e) => {
+              e.dataTransfer.setData(MOVE_MIME, step.name);
+              e.dataTransfer.effectAllowed = "move";
+            }
+      }
     >
       {!isTrigger && <Handle type="target" position={Position.Top} isConnectable={false} />}
       <div className="step-card__kind">

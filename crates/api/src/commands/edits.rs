@@ -1,7 +1,7 @@
 //! Edits of the flow being designed. The UI sends the flow JSON and one edit; the answer is the
 //! edited document (outline, diagnostics and the new JSON), so the model stays the source of truth.
 
-use flowbench_core::templates::StepTemplate;
+use flowbench_core::templates::{StepTemplate, TriggerTemplate};
 use flowbench_core::{ConnectionChoice, Flow, Position};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -20,6 +20,11 @@ pub enum FlowEdit {
     Insert { template: StepTemplate, position: Position },
     /// Pastes steps copied as JSON (an `actions` map, from this flow or another) at a position.
     Paste { clipboard: String, position: Position },
+    /// Moves a step (with what it contains) to a position; refused when a step would then read
+    /// one that has not finished before it.
+    Move { action: String, position: Position },
+    /// Gives the flow a trigger, or replaces the one it has.
+    SetTrigger { template: TriggerTemplate },
     /// Sets a connector step's parameter; a null value removes it.
     SetParameter {
         action: String,
@@ -63,12 +68,38 @@ impl Command for EditFlow {
                 })?;
                 flow.paste_actions(&actions, &position).map_err(refused)?;
             }
+            FlowEdit::Move { action, position } => {
+                let before = flow.clone();
+                flow.move_action(&action, &position).map_err(refused)?;
+                refuse_broken_references(&before, &flow, &action, &validation_context(ctx))?;
+            }
+            FlowEdit::SetTrigger { template } => {
+                flow.set_trigger(template).map_err(refused)?;
+            }
             FlowEdit::SetParameter { action, parameter, value } => {
                 flow.set_parameter(&action, &parameter, value.filter(|v| !v.is_null())).map_err(refused)?
             }
         }
         Ok(FlowDocument::of(request.name, request.path, &flow, &validation_context(ctx)))
     }
+}
+
+/// A move must not make a step read an output that is not there yet: the references that are
+/// out of order after the move and were not before are named, and the move refused.
+fn refuse_broken_references(before: &Flow, after: &Flow, moved: &str, context: &flowbench_validate::ValidationContext) -> Result<(), ApiError> {
+    const RULES: [&str; 2] = ["expression/action-not-before", "expression/items-not-enclosing"];
+    let broken = |flow: &Flow| -> Vec<String> {
+        flowbench_validate::validate(flow, context).into_iter().filter(|d| RULES.contains(&d.rule)).map(|d| d.message).collect()
+    };
+    let already = broken(before);
+    let new: Vec<String> = broken(after).into_iter().filter(|m| !already.contains(m)).collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ErrorCode::EditRefused,
+        format!("`{moved}` cannot move there: {}", new.join("; ")),
+    ))
 }
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
