@@ -87,6 +87,7 @@ export function App({ backend }: { backend: Backend }) {
   // Undo and redo: whole documents, since every edit returns one.
   const [history, setHistory] = useState<{ past: FlowDocument[]; future: FlowDocument[] }>({ past: [], future: [] });
   const [saved, setSaved] = useState<string | null>(null);
+  const [exported, setExported] = useState<string | null>(null);
   // The flow's autosave key (its file, or an id while it has none) and the text last opened or saved.
   const [file, setFile] = useState<{ key: string; clean: string | null }>({ key: "sample", clean: null });
   const readyFlow = state.status === "ready" ? state.flow : null;
@@ -439,6 +440,25 @@ export function App({ backend }: { backend: Backend }) {
         >
           Save as…
         </button>
+        <button
+          type="button"
+          className="toolbar__button"
+          data-testid="export"
+          title="Export a solution .zip (or, named .json, the flow JSON)"
+          onClick={async () => {
+            const path = await backend.pickSavePath(`${flow.name.replace(/[^\w.-]+/g, "_")}.zip`);
+            if (!path) return;
+            try {
+              await backend.call("export_flow", { flowJson: flow.source, name: flow.name, to: /\.json$/i.test(path) ? "flow" : "solution", path });
+              setSaved(null);
+              setExported(path);
+            } catch (error) {
+              setOpenError(toBackendError(error));
+            }
+          }}
+        >
+          Export…
+        </button>
         <button type="button" className="toolbar__button" data-testid="undo" disabled={history.past.length === 0} onClick={undo} title="Undo (Ctrl+Z)">
           Undo
         </button>
@@ -519,6 +539,14 @@ export function App({ backend }: { backend: Backend }) {
       {/* Always present, so the grid rows stay in place when there is nothing to say. */}
       <div className="banner-slot">
         <RecoveryOffer backend={backend} onRestore={(restored, key) => showDocument(restored, key, null)} onError={(error) => setOpenError(toBackendError(error))} />
+        {exported && (
+          <div className="banner banner--ok" role="status" data-testid="exported">
+            Exported to {exported}
+            <button type="button" onClick={() => setExported(null)} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        )}
         {saved && (
           <div className="banner banner--ok" role="status" data-testid="saved">
             Saved to {saved}

@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, GetEnvironmentRows, StartRun, PollRun, CancelRun, GetStepParameters, CopySteps, GetDynamicContent, ParseFlowText, NewFlow, WriteAutosave, ListAutosaves, RecoverAutosave, DiscardAutosave];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, GetEnvironmentRows, StartRun, PollRun, CancelRun, GetStepParameters, CopySteps, GetDynamicContent, ParseFlowText, NewFlow, WriteAutosave, ListAutosaves, RecoverAutosave, DiscardAutosave, ExportFlow];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.
@@ -220,6 +220,24 @@ mod tests {
         // A after B: B would read A too early.
         let err = dispatch(&ctx(), "edit_flow", edit("A", json!({"after": "B", "before": "C"}))).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::EditRefused);
+    }
+
+    #[tokio::test]
+    async fn a_flow_exports_as_a_solution_zip_that_opens_again_as_the_same_flow() {
+        let ctx = ctx();
+        let dir = tempfile::tempdir().unwrap();
+        let zip = dir.path().join("Follow up.zip");
+        let source = flowbench_core::sample::SAMPLE_FLOW_JSON;
+        dispatch(&ctx, "export_flow", json!({"flowJson": source, "name": "Follow up", "to": "solution", "path": zip.to_str().unwrap()})).await.unwrap();
+        let reopened = dispatch(&ctx, "open_flow_file", json!({"path": zip.to_str().unwrap()})).await.unwrap();
+        let original = dispatch(&ctx, "sample_flow", json!({})).await.unwrap();
+        assert_eq!(reopened["name"], "Follow up");
+        assert_eq!(reopened["outline"]["steps"], original["outline"]["steps"]);
+        let actions = |doc: &Value| serde_json::from_str::<Value>(doc["source"].as_str().unwrap()).unwrap()["properties"]["definition"]["actions"].clone();
+        assert_eq!(actions(&reopened), actions(&original));
+        let json_file = dir.path().join("flow.json");
+        dispatch(&ctx, "export_flow", json!({"flowJson": source, "name": "x", "to": "flow", "path": json_file.to_str().unwrap()})).await.unwrap();
+        assert!(std::fs::read_to_string(&json_file).unwrap().contains("When_a_contact_is_added"));
     }
 
     #[tokio::test]

@@ -21,6 +21,7 @@ import type { EnvironmentNameRequest } from "./EnvironmentNameRequest";
 import type { EnvironmentRowsRequest } from "./EnvironmentRowsRequest";
 import type { EnvironmentTables } from "./EnvironmentTables";
 import type { EnvironmentTablesRequest } from "./EnvironmentTablesRequest";
+import type { ExportFlowRequest } from "./ExportFlowRequest";
 import type { FlowDocument } from "./FlowDocument";
 import type { FlowFromText } from "./FlowFromText";
 import type { FlowFromTextRequest } from "./FlowFromTextRequest";
@@ -91,6 +92,7 @@ export type Commands = {
   list_autosaves: { request: NoArgs; response: AutosaveList };
   recover_autosave: { request: AutosaveKeyRequest; response: FlowDocument };
   discard_autosave: { request: AutosaveKeyRequest; response: boolean };
+  export_flow: { request: ExportFlowRequest; response: string };
 };
 
 export type CommandName = keyof Commands;
@@ -134,6 +136,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "list_autosaves",
   "recover_autosave",
   "discard_autosave",
+  "export_flow",
 ];
 
 export type { ApiError };

@@ -3,10 +3,10 @@ import { memo, useEffect, useMemo, useRef } from "react";
 import type { FlowOutline } from "../bindings/FlowOutline";
 import type { StepProblems } from "../problems";
 import { CARD, LABEL, layoutFlow } from "./layout";
-import { BranchLabel, StepCard, type StepNodeData } from "./StepCard";
+import { BranchLabel, FlowEnd, StepCard, type StepNodeData } from "./StepCard";
 import { InsertableEdge } from "./InsertableEdge";
 
-const nodeTypes = { step: StepCard, branch: BranchLabel };
+const nodeTypes = { step: StepCard, branch: BranchLabel, end: FlowEnd };
 const edgeTypes = { insertable: InsertableEdge };
 
 /**
@@ -77,7 +77,9 @@ export const FlowCanvas = memo(function FlowCanvas({
                 mocked: mocked.has(n.step.name),
               } satisfies StepNodeData,
             }
-          : { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } };
+          : n.kind === "branch"
+            ? { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } }
+            : { id: n.id, type: "end", position: { x: n.x, y: n.y }, ...LABEL, data: {}, selectable: false };
       const same = old !== undefined && old.position.x === node.position.x && old.position.y === node.position.y && sameData(old.data, node.data);
       kept.set(n.id, same ? old : node);
       return same ? old : node;

@@ -175,3 +175,13 @@ export function BranchLabel({ data }: NodeProps & { data: BranchNodeData }) {
     </div>
   );
 }
+
+/** The end of the flow: a step dropped on the "+" above it goes last. */
+export function FlowEnd() {
+  return (
+    <div className="flow-end" data-testid="flow-end">
+      <Handle type="target" position={Position.Top} isConnectable={false} />
+      End
+    </div>
+  );
+}

@@ -41,6 +41,7 @@ describe("layoutFlow", () => {
       "step:Yes_2",
       "branch:Check:No",
       "step:Last",
+      "end",
     ]);
     expect(byId.get("step:manual")).toMatchObject({ isTrigger: true });
   });
@@ -73,7 +74,7 @@ describe("layoutFlow", () => {
 
   it("hides the branches of a collapsed container and joins the step after it directly", () => {
     const folded = layoutFlow(outline, new Set(["Check"]));
-    expect(folded.nodes.map((n) => n.id)).toEqual(["step:manual", "step:First", "step:Check", "step:Last"]);
+    expect(folded.nodes.map((n) => n.id)).toEqual(["step:manual", "step:First", "step:Check", "step:Last", "end"]);
     expect(folded.edges.map((e) => `${e.source}->${e.target}`)).toContain("step:Check->step:Last");
   });
 
@@ -92,6 +93,13 @@ describe("layoutFlow", () => {
       'step:Yes_1->step:Yes_2 {"parent":{"container":"Check","slot":{"kind":"actions"}},"after":"Yes_1","before":"Yes_2"}',
       'step:Check->branch:Check:No {"parent":{"container":"Check","slot":{"kind":"else"}}}',
       'step:Yes_2->step:Last {"after":"Check","before":"Last"}',
+      'step:Last->end {"after":"Last"}',
     ]);
+  });
+
+  it("gives a flow with only its trigger a place for its first step, and an empty flow none", () => {
+    const blank = layoutFlow({ ...outline, steps: [], stepCount: 0 });
+    expect(blank.edges.map((e) => `${e.source}->${e.target} ${JSON.stringify(e.insert)}`)).toEqual(["step:manual->end {}"]);
+    expect(layoutFlow({ ...outline, trigger: null, steps: [], stepCount: 0 }).nodes).toEqual([]);
   });
 });

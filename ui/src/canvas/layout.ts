@@ -8,10 +8,13 @@ export const CARD = { width: 280, height: 76 } as const;
 export const LABEL = { width: 120, height: 28 } as const;
 const GAP_Y = 40;
 const GAP_X = 40;
+const END = "end";
 
 export type LaidOutNode =
   | { id: string; kind: "step"; x: number; y: number; step: StepOutline; isTrigger: boolean }
-  | { id: string; kind: "branch"; x: number; y: number; label: string; empty: boolean };
+  | { id: string; kind: "branch"; x: number; y: number; label: string; empty: boolean }
+  /** Below the last step: the edge into it is where a step goes at the end of the flow. */
+  | { id: string; kind: "end"; x: number; y: number };
 
 export interface LaidOutEdge {
   id: string;
@@ -45,8 +48,13 @@ export function layoutFlow(outline: FlowOutline, collapsed: ReadonlySet<string> 
     steps.map((s) => (collapsed.has(s.name) ? { ...s, branches: [] } : { ...s, branches: s.branches.map((b) => ({ ...b, steps: fold(b.steps) })) }));
   const sequence = fold(outline.trigger ? [outline.trigger, ...outline.steps] : outline.steps);
   const size = sequenceSize(sequence);
-  placeSequence(sequence, 0, 0, size.width, nodes, edges, [], undefined);
-  return { nodes, edges, width: size.width, height: size.height };
+  const exits = placeSequence(sequence, 0, 0, size.width, nodes, edges, [], undefined);
+  if (exits.length === 0) return { nodes, edges, width: size.width, height: size.height };
+  const last = outline.steps[outline.steps.length - 1]?.name;
+  const top = size.height + GAP_Y;
+  nodes.push({ id: END, kind: "end", x: (size.width - LABEL.width) / 2, y: top });
+  exits.forEach((source, i) => edges.push({ id: `${source}->${END}`, source, target: END, insert: i === 0 ? { after: last } : undefined }));
+  return { nodes, edges, width: size.width, height: top + LABEL.height };
 }
 
 function stepSize(step: StepOutline): Size {

@@ -134,3 +134,64 @@ impl Command for DiscardAutosave {
         }
     }
 }
+
+/// What an export writes.
+#[derive(Serialize, Deserialize, TS, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportTarget {
+    /// The flow JSON, as Power Automate reads it.
+    Flow,
+    /// A solution .zip around the flow, which imports into Dataverse (and opens here again).
+    Solution,
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExportFlowRequest {
+    pub flow_json: String,
+    /// The flow's name, the solution's name too.
+    pub name: String,
+    pub to: ExportTarget,
+    /// Where to write it.
+    pub path: String,
+}
+
+/// Exports the flow being edited (export rules applied) as flow JSON or a solution .zip,
+/// written atomically; the flow's own file and autosave are left as they are.
+pub struct ExportFlow;
+
+/// The publisher prefix of a solution made around one flow (as `flowbench export`).
+const SOLUTION_PREFIX: &str = "fb";
+
+impl Command for ExportFlow {
+    const NAME: &'static str = "export_flow";
+    type Request = ExportFlowRequest;
+    type Response = String;
+
+    async fn run(_: &Context, request: ExportFlowRequest) -> Result<String, ApiError> {
+        let flow = Flow::parse(&request.flow_json)?;
+        let refused = |e: flowbench_core::ExportError| ApiError::new(ErrorCode::ExportRefused, e.to_string());
+        let bytes = match request.to {
+            ExportTarget::Flow => flowbench_core::export_flow_json(&flow).map_err(refused)?.into_bytes(),
+            ExportTarget::Solution => {
+                let prepared = flowbench_core::prepare_export(&flow.into_solution_shape(SOLUTION_PREFIX)).map_err(refused)?;
+                flowbench_core::solution::Solution::from_flow(prepared, &request.name, &new_guid(), SOLUTION_PREFIX)
+                    .and_then(|s| s.write_zip())
+                    .map_err(|e| ApiError::new(ErrorCode::Solution, e.to_string()))?
+            }
+        };
+        let path = std::path::Path::new(&request.path);
+        flowbench_core::files::write_atomically(path, &bytes).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
+        Ok(request.path)
+    }
+}
+
+/// A random (version 4) GUID, upper case as solutions write them.
+fn new_guid() -> String {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("the OS random source works");
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02X}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
