@@ -353,8 +353,8 @@ export function App({ backend }: { backend: Backend }) {
   /** Moves a step to a "+" (a drop next to itself is no move); runAfter follows in the model. */
   const moveStep = (at: Position, step: string) => {
     if (at.after === step || at.before === step) return;
-    // The selection stays as it was (opening the moved step's panel would re-lay the whole canvas).
-    void editFlow({ kind: "move", action: step, position: at }, selected).then((moved) => moved && setFocus({ step, request: Date.now() }));
+    // The selection stays as it was, and the view too: the card lands where it was dropped, in view.
+    void editFlow({ kind: "move", action: step, position: at }, selected);
   };
   const insertion: Insertion = { picked: insertAt, pick: setInsertAt, drop: (at, template) => void insertStep(template, at), move: moveStep };
   const key = flow.path ?? flow.name;

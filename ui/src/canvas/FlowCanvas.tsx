@@ -49,13 +49,25 @@ export const FlowCanvas = memo(function FlowCanvas({
   };
   // The layout moves only with the outline or a collapse; run statuses never re-lay the canvas.
   const layout = useMemo(() => layoutFlow(outline, collapsed), [outline, collapsed]);
-  const edges = useMemo(
-    () =>
-      layout.edges.map(
-        (e): Edge => (e.insert ? { id: e.id, source: e.source, target: e.target, type: "insertable", data: { insert: e.insert } } : { id: e.id, source: e.source, target: e.target, type: "smoothstep" }),
-      ),
-    [layout],
-  );
+  // An edge that did not change keeps its object too: after a move or an insert only the edges
+  // around it are new, and React Flow redraws those alone.
+  const previousEdges = useRef(new Map<string, Edge>());
+  const edges = useMemo(() => {
+    const kept = new Map<string, Edge>();
+    const list = layout.edges.map((e): Edge => {
+      const old = previousEdges.current.get(e.id);
+      const same = old !== undefined && JSON.stringify((old.data as { insert?: unknown } | undefined)?.insert) === JSON.stringify(e.insert);
+      const edge: Edge = same
+        ? old
+        : e.insert
+          ? { id: e.id, source: e.source, target: e.target, type: "insertable", data: { insert: e.insert } }
+          : { id: e.id, source: e.source, target: e.target, type: "smoothstep" };
+      kept.set(e.id, edge);
+      return edge;
+    });
+    previousEdges.current = kept;
+    return list;
+  }, [layout]);
   // A card whose data did not change keeps its node object, so React Flow re-renders only the
   // cards a streamed status touched (a 500-step run stays smooth).
   const previous = useRef(new Map<string, Node>());
