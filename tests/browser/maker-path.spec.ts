@@ -31,7 +31,7 @@ test("new flow → Add a new row → table, columns, Invoker's connection, badge
 
     // Drag "Add a new row" onto the + below the trigger.
     const addRow = page.getByRole("complementary", { name: "Add a step" }).getByRole("button", { name: "Add a new row" });
-    await addRow.dragTo(page.locator('[data-testid="edge-add"][data-edge="step:manual->end"]'));
+    await addRow.dragTo(page.getByRole("button", { name: "Add the first step of the flow" }));
     const card = page.locator('[data-step="Add_a_new_row"]');
     await expect(card).toContainText("CreateRecord");
     await expect(page.getByTestId("step-panel").getByRole("textbox", { name: "Name" })).toHaveValue("Add_a_new_row");

@@ -34,7 +34,8 @@ export function InsertableEdge(props: EdgeProps & { data?: { insert?: Position }
             className={`edge-add${over ? " is-over" : ""}${picked ? " is-picked" : ""}`}
             data-testid="edge-add"
             data-edge={props.id}
-            title="Add a step here"
+            title="Add a step here (or drop a step or a card)"
+            aria-label={placeLabel(at)}
             style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
             onClick={() => insertion.pick(at)}
             onDragOver={(e) => {
@@ -60,4 +61,14 @@ export function InsertableEdge(props: EdgeProps & { data?: { insert?: Position }
       )}
     </>
   );
+}
+
+/** The accessible name of a "+": where a step added or moved there goes. */
+export function placeLabel(at: Position): string {
+  const words = (name: string) => name.replace(/_/g, " ");
+  const where = at.parent ? ` in ${at.parent.container.replace(/_/g, " ")}` : "";
+  if (at.after && at.before) return `Add a step between ${words(at.after)} and ${words(at.before)}${where}`;
+  if (at.before) return `Add a step before ${words(at.before)}${where}`;
+  if (at.after) return `Add a step after ${words(at.after)}${where}`;
+  return at.parent ? `Add the first step${where}` : "Add the first step of the flow";
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { placeLabel } from "./InsertableEdge";
 import { filterGroups } from "./Palette";
 import type { FlowOutline } from "../bindings/FlowOutline";
 import type { StepOutline } from "../bindings/StepOutline";
@@ -51,5 +52,15 @@ describe("moving a step by keyboard", () => {
     expect(siblingMove(outline, "C", 1)).toBeNull();
     expect(siblingMove(outline, "Y", -1)).toEqual({ parent: { container: "B", slot: { kind: "actions" } }, after: undefined, before: "X" });
     expect(siblingMove(outline, "Nope", 1)).toBeNull();
+  });
+});
+
+describe("a + says where a step goes", () => {
+  it("names the neighbours and the container", () => {
+    expect(placeLabel({ after: "Get_a_row", before: "Compose" })).toBe("Add a step between Get a row and Compose");
+    expect(placeLabel({ before: "Compose" })).toBe("Add a step before Compose");
+    expect(placeLabel({ after: "Compose" })).toBe("Add a step after Compose");
+    expect(placeLabel({ parent: { container: "Is_it_new", slot: { kind: "else" } } })).toBe("Add the first step in Is it new");
+    expect(placeLabel({})).toBe("Add the first step of the flow");
   });
 });
