@@ -90,6 +90,8 @@ export function App({ backend }: { backend: Backend }) {
   const [exported, setExported] = useState<string | null>(null);
   // The flow's autosave key (its file, or an id while it has none) and the text last opened or saved.
   const [file, setFile] = useState<{ key: string; clean: string | null }>({ key: "sample", clean: null });
+  // The sample's autosave key is new each session, so an edit never overwrites what a crash left.
+  const [sampleKey] = useState(() => `sample-${untitledKey()}`);
   const readyFlow = state.status === "ready" ? state.flow : null;
   const forgetAutosave = useAutosave(
     backend,
@@ -135,7 +137,7 @@ export function App({ backend }: { backend: Backend }) {
           backend.call("get_settings", {}),
           backend.call("current_environment", {}),
         ]);
-        if (!cancelled) setFile({ key: "sample", clean: flow.source });
+        if (!cancelled) setFile({ key: sampleKey, clean: flow.source });
         if (!cancelled)
           setState({
             status: "ready",
@@ -151,7 +153,7 @@ export function App({ backend }: { backend: Backend }) {
     return () => {
       cancelled = true;
     };
-  }, [backend]);
+  }, [backend, sampleKey]);
 
   /** Shows another flow: a file opened, a new flow, an autosave restored (clean: null, still unsaved). */
   const showDocument = useCallback((flow: FlowDocument, key: string, clean: string | null, recentFiles?: string[]) => {
@@ -231,7 +233,7 @@ export function App({ backend }: { backend: Backend }) {
       setFile({ key: path, clean: flow.source });
       const settings = await backend.call("get_settings", {});
       // A flow that had no file takes the file's name, as opening it would give.
-      const name = flow.path === null && file.key !== "sample" ? (path.split(/[\\/]/).pop() ?? path).replace(/\.json$/i, "") : flow.name;
+      const name = flow.path === null && !file.key.startsWith("sample") ? (path.split(/[\\/]/).pop() ?? path).replace(/\.json$/i, "") : flow.name;
       setState((s) => (s.status === "ready" ? { ...s, flow: { ...s.flow, path, name }, recentFiles: settings.recentFiles } : s));
       setSaved(path);
     } catch (error) {
