@@ -39,28 +39,13 @@ async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> 
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
     use serde_json::json;
 
     use super::*;
-    use crate::{Host, HostKind, Settings};
+    use crate::host::TestHost;
 
-    #[derive(Default)]
-    struct TestHost(Mutex<Settings>);
-
-    impl Host for TestHost {
-        fn kind(&self) -> HostKind {
-            HostKind::Browser
-        }
-        fn load_settings(&self) -> Result<Settings, ApiError> {
-            Ok(self.0.lock().unwrap().clone())
-        }
-        fn save_settings(&self, settings: &Settings) -> Result<(), ApiError> {
-            *self.0.lock().unwrap() = settings.clone();
-            Ok(())
-        }
-    }
 
     fn ctx() -> Context {
         Context::new(Arc::new(TestHost::default()))
