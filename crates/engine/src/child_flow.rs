@@ -40,8 +40,9 @@ impl ChildFlows {
         self.0.is_empty()
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
+    /// The ids and names the flows can be called by (normalised: lower case, no braces).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
     }
 }
 
@@ -67,6 +68,7 @@ pub(crate) async fn run_child_flow(
     options: &RunOptions,
     name: &str,
     raw_inputs: &Value,
+    client: Option<reqwest::Client>,
     child_depth: usize,
 ) -> ChildResult {
     let inputs = match evaluate_inputs(state, raw_inputs) {
@@ -81,7 +83,8 @@ pub(crate) async fn run_child_flow(
         let message = if options.child_flows.is_empty() {
             format!("'{name}' runs the child flow '{reference}', but the run was given no child flows (run the solution, or pass the child with --child)")
         } else {
-            format!("'{name}' runs the child flow '{reference}', which is not among the {} flows the run was given", options.child_flows.len())
+            let known = options.child_flows.names().collect::<Vec<_>>().join(", ");
+            format!("'{name}' runs the child flow '{reference}', which is not among the flows the run was given (known: {known}); run the solution that holds it, or pass it with --child")
         };
         return failed(Some(inputs), StepError::new("WorkflowNotFound", message));
     };
@@ -106,7 +109,7 @@ pub(crate) async fn run_child_flow(
     // events would mix two flows' step names.
     let child_options = RunOptions { mocks: BTreeMap::new(), progress: None, ..options.clone() };
     let run: BoxFuture<'_, RunRecord> =
-        Box::pin(async move { crate::run_nested(child, json!({ "headers": {}, "body": body }), &child_options, child_depth + 1).await });
+        Box::pin(async move { crate::run_nested(child, json!({ "headers": {}, "body": body }), &child_options, client, child_depth + 1).await });
     let record = run.await;
     let outcome = answer(name, &reference, inputs, &record);
     ChildResult { outcome, run: Some(record) }

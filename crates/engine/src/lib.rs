@@ -56,17 +56,24 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// (`triggerBody()` reads its `body`). Never panics on the flow's content: every problem ends in
 /// the record as a step's error.
 pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) -> RunRecord {
-    run_nested(flow, trigger_outputs, &options, 0).await
+    let client = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().ok();
+    run_nested(flow, trigger_outputs, &options, client, 0).await
 }
 
-/// A run inside `child_depth` enclosing child-flow runs.
-pub(crate) async fn run_nested(flow: &Flow, trigger_outputs: Value, options: &RunOptions, child_depth: usize) -> RunRecord {
+/// A run inside `child_depth` enclosing child-flow runs, sharing their HTTP client (and its
+/// connections).
+pub(crate) async fn run_nested(
+    flow: &Flow,
+    trigger_outputs: Value,
+    options: &RunOptions,
+    client: Option<reqwest::Client>,
+    child_depth: usize,
+) -> RunRecord {
     let start_time = now_rfc3339();
     let trigger_name = flow.trigger().map_or("manual", |t| t.name.as_str());
     if let Err(error) = check_trigger_inputs(flow, &trigger_outputs) {
         return RunRecord { status: RunStatus::Failed, error: Some(error), start_time, end_time: now_rfc3339(), steps: Vec::new(), response: None };
     }
-    let client = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().ok();
     let mut state = RunState::new(trigger_name, trigger_outputs);
     // `parameters('x')` reads the definition's defaults (environment variables' current values
     // are not known to a local run).

@@ -198,7 +198,7 @@ impl<'f> Runner<'f> {
             ActionKind::Wait => wait::run_wait(&self.state, name, raw_inputs, self.options.skip_waits, &self.options.cancellation).await,
             ActionKind::Response => response::respond(&self.state, name, raw_inputs),
             ActionKind::Workflow => {
-                let ChildResult { mut outcome, run } = child_flow::run_child_flow(&self.state, self.options, name, raw_inputs, self.child_depth).await;
+                let ChildResult { mut outcome, run } = child_flow::run_child_flow(&self.state, self.options, name, raw_inputs, self.client.clone(), self.child_depth).await;
                 outcome.child_run = run.map(Box::new);
                 outcome
             }

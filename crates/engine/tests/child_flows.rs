@@ -127,6 +127,7 @@ async fn a_missing_child_is_named() {
     let error = step.error.as_ref().unwrap();
     assert_eq!(error.code, "WorkflowNotFound");
     assert!(error.message.contains(CHILD_ID) && error.message.contains("Run_a_Child_Flow"), "{}", error.message);
+    assert!(error.message.contains("known: 5313bb69-e0c1-ec11-983e-0022486df843"), "{}", error.message);
 
     let alone = run(&parent(CHILD_ID), &[]).await;
     let message = &alone.step("Run_a_Child_Flow").unwrap().error.as_ref().unwrap().message;
