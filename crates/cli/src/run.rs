@@ -49,8 +49,11 @@ pub struct RunArgs {
     #[arg(long)]
     env: Option<String>,
     /// The trigger's body: JSON text, or @FILE.
-    #[arg(long, alias = "trigger")]
+    #[arg(long, conflicts_with = "trigger")]
     trigger_body: Option<String>,
+    /// The trigger's body from a JSON file (the same as --trigger-body @FILE).
+    #[arg(long, value_name = "FILE")]
+    trigger: Option<PathBuf>,
     /// Where the sandbox keeps its data [default: $XDG_DATA_HOME/flowbench/sandbox]
     #[arg(long)]
     data: Option<PathBuf>,
@@ -70,14 +73,16 @@ struct Prepared {
 
 pub fn run(args: RunArgs) -> Result<u8, CliError> {
     let loaded = load(&args.flow, args.chosen.as_deref(), &args.children)?;
-    let body = match &args.trigger_body {
-        None => serde_json::json!({}),
-        Some(text) => {
-            let text = match text.strip_prefix('@') {
-                Some(path) => std::fs::read_to_string(path).map_err(|e| CliError::new("io", format!("{path}: {e}")))?,
-                None => text.clone(),
+    let from_file = args.trigger.as_ref().map(|p| p.display().to_string());
+    let body = match (&args.trigger_body, &from_file) {
+        (None, None) => serde_json::json!({}),
+        (text, file) => {
+            let file = file.as_deref().or_else(|| text.as_deref()?.strip_prefix('@'));
+            let (text, place) = match file {
+                Some(path) => (std::fs::read_to_string(path).map_err(|e| CliError::new("io", format!("{path}: {e}")))?, format!(" ({path})")),
+                None => (text.clone().unwrap_or_default(), String::new()),
             };
-            serde_json::from_str(&text).map_err(|e| CliError::new("trigger_body", format!("the trigger body is not JSON: {e}")))?
+            serde_json::from_str(&text).map_err(|e| CliError::new("trigger_body", format!("the trigger body{place} is not JSON: {e}")))?
         }
     };
     let book = crate::environments::load_book()?;

@@ -471,7 +471,11 @@ fn run_exits_2_when_the_run_cannot_start() {
     let flow = flow.to_str().unwrap();
     let data = dir.path().join("sandbox");
     let data = data.to_str().unwrap();
-    let cases: [(&[&str], &str); 5] = [
+    let not_json = dir.path().join("body.txt");
+    std::fs::write(&not_json, "name=Ada").unwrap();
+    let not_json = not_json.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["run", flow, "--data", data, "--trigger", not_json], "is not JSON"),
         (&["run", "/nonexistent/flow.json"], "error[io]: /nonexistent/flow.json"),
         (&["run", flow, "--data", data, "--trigger-body", "{not json"], "error[trigger_body]: the trigger body is not JSON"),
         (&["run", flow, "--data", data, "--trigger-body", "@/nonexistent/body.json"], "error[io]: /nonexistent/body.json"),
@@ -484,6 +488,12 @@ fn run_exits_2_when_the_run_cannot_start() {
         assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
         assert!(stdout(&out).is_empty(), "{args:?}: {}", stdout(&out));
     }
+    // --trigger FILE gives the body from a file.
+    let body = write_json(&dir.path().join("body.json"), serde_json::json!({"name": "Ada"}));
+    let from_file = flowbench(&["run", flow, "--data", data, "--trigger", body.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(from_file.status.code(), Some(0), "{}", stderr(&from_file));
+    let record: serde_json::Value = serde_json::from_str(&stdout(&from_file)).unwrap();
+    assert_eq!(record["response"]["body"]["greeting"], "Hello Ada");
     // A body the trigger's schema refuses: the run never starts.
     let refused = flowbench(&["run", flow, "--data", data, "--trigger-body", r#"{"nom": "Ada"}"#]);
     assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));

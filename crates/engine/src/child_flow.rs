@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use crate::evaluate::evaluate_inputs;
 use crate::options::RunOptions;
 use crate::outcome::{invalid_template, Outcome};
-use crate::record::{RunRecord, RunStatus, StepError};
+use crate::record::{RunRecord, RunStatus, StepError, StepStatus};
 use crate::runner::BoxFuture;
 use crate::state::RunState;
 
@@ -132,6 +132,12 @@ fn answer(name: &str, reference: &str, inputs: Value, record: &RunRecord) -> Out
         (RunStatus::Succeeded, _) => {
             let message = format!("'{name}': the child flow '{reference}' ended without answering (its Response action did not run)");
             Outcome::failed(Some(inputs), StepError::new("ChildFlowWithoutResponse", message))
+        }
+        (RunStatus::Cancelled, _) => {
+            let message = format!("'{name}': the child flow '{reference}' was cancelled with the run");
+            let mut outcome = Outcome::failed(Some(inputs), StepError::new("Cancelled", message));
+            outcome.status = StepStatus::Cancelled;
+            outcome
         }
         (status, Some(error)) => {
             let message = format!("'{name}': the child flow '{reference}' ended {status:?}: {}", error.message);

@@ -169,3 +169,29 @@ async fn a_flow_calling_itself_stops_at_the_depth_limit() {
     assert_eq!(record.status, RunStatus::Failed);
     assert_eq!(record.error.as_ref().unwrap().code, "ActionNestingLimitExceeded", "{:?}", record.error);
 }
+
+#[tokio::test]
+async fn cancelling_the_run_cancels_the_child_it_waits_for() {
+    let child = flow(
+        json!({
+            "Delay": { "type": "Wait", "runAfter": {}, "inputs": { "interval": { "count": 30, "unit": "Second" } } },
+            "Respond": { "type": "Response", "runAfter": { "Delay": ["Succeeded"] }, "inputs": { "statusCode": 200 } }
+        }),
+        json!({}),
+    );
+    let mut child_flows = ChildFlows::default();
+    child_flows.insert("child", child);
+    let options = RunOptions { child_flows, ..RunOptions::default() };
+    let cancellation = options.cancellation.clone();
+    let parent = parent("child");
+    let started = std::time::Instant::now();
+    let running = tokio::spawn(async move { run_flow(&parent, json!({ "headers": {}, "body": { "who": "Ada", "name": "p" } }), options).await });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    cancellation.cancel();
+    let record = running.await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "the cancel stopped the child's wait");
+    assert_eq!(record.status, RunStatus::Cancelled);
+    let step = record.step("Run_a_Child_Flow").unwrap();
+    assert_eq!(step.status, StepStatus::Cancelled, "{step:#?}");
+    assert_eq!(step.child_run.as_ref().unwrap().status, RunStatus::Cancelled);
+}
