@@ -163,6 +163,7 @@ fn run_in_environment(args: &RunArgs, book: &EnvironmentBook, prepared: Prepared
             progress: Some(progress),
             skip_waits: args.skip_waits,
             child_flows: loaded.children,
+            http_client: Some(http.clone()),
             ..RunOptions::default()
         };
         let record = run_flow(&loaded.flow, serde_json::json!({ "headers": {}, "body": body }), options).await;

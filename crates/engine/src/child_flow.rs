@@ -68,7 +68,7 @@ pub(crate) async fn run_child_flow(
     options: &RunOptions,
     name: &str,
     raw_inputs: &Value,
-    client: Option<reqwest::Client>,
+    client: crate::http_client::SharedClient,
     child_depth: usize,
 ) -> ChildResult {
     let inputs = match evaluate_inputs(state, raw_inputs) {

@@ -18,6 +18,7 @@ mod data_operations;
 mod dataverse;
 mod dataverse_retry;
 mod evaluate;
+mod http_client;
 mod http_action;
 mod identity;
 mod options;
@@ -35,7 +36,6 @@ mod timeouts;
 mod variables;
 mod wait;
 
-use std::time::Duration;
 
 use flowbench_core::Flow;
 use serde_json::Value;
@@ -46,17 +46,15 @@ pub use progress::{Cancellation, ProgressEvent, ProgressSink, StepProgress};
 pub use record::{IdentitySource, IdentityUsed, IterationRecord, RetryAttempt, RunRecord, RunResponse, RunStatus, StepError, StepRecord, StepStatus};
 
 use record::now_rfc3339;
+use http_client::SharedClient;
 use runner::Runner;
 use state::RunState;
-
-/// How long one Web API request may take (the runtime's outbound limit is 120 s).
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Runs `flow` once. `trigger_outputs` is what the trigger produced, `{headers, body}`
 /// (`triggerBody()` reads its `body`). Never panics on the flow's content: every problem ends in
 /// the record as a step's error.
 pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) -> RunRecord {
-    let client = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().ok();
+    let client = SharedClient::new(options.http_client.clone());
     run_nested(flow, trigger_outputs, &options, client, 0).await
 }
 
@@ -66,7 +64,7 @@ pub(crate) async fn run_nested(
     flow: &Flow,
     trigger_outputs: Value,
     options: &RunOptions,
-    client: Option<reqwest::Client>,
+    client: SharedClient,
     child_depth: usize,
 ) -> RunRecord {
     let start_time = now_rfc3339();

@@ -79,4 +79,7 @@ pub struct RunOptions {
     pub skip_waits: bool,
     /// The flows Workflow actions may run as child flows (the other flows of the solution).
     pub child_flows: ChildFlows,
+    /// The HTTP client for Dataverse and HTTP steps: the caller's, to reuse its connections and
+    /// TLS setup across runs; else the run makes one when a step first needs it.
+    pub http_client: Option<reqwest::Client>,
 }

@@ -28,7 +28,7 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub(crate) struct Runner<'f> {
     pub flow: &'f Flow,
     pub options: &'f RunOptions,
-    pub client: Option<reqwest::Client>,
+    pub client: crate::http_client::SharedClient,
     pub state: RunState,
     /// The pass of the innermost loop running, for progress events.
     pub pass: Option<u64>,
@@ -215,7 +215,7 @@ impl<'f> Runner<'f> {
             Ok(inputs) => inputs,
             Err(e) => return Outcome::failed(None, invalid_template(name, "inputs", e)),
         };
-        let Some(client) = self.client.as_ref() else {
+        let Some(client) = self.client.get() else {
             return Outcome::failed(None, StepError::new("ConnectionFailure", "the engine has no HTTP client on this machine"));
         };
         http_action::run_http(client, name, inputs, &self.options.cancellation).await
@@ -236,7 +236,7 @@ impl<'f> Runner<'f> {
             Err(error) => return Outcome::failed(inputs, error),
         };
         let used = Some(identity.used.clone());
-        let (Some(environment_url), Some(client)) = (self.options.environment_url.as_deref(), self.client.as_ref()) else {
+        let (Some(environment_url), Some(client)) = (self.options.environment_url.as_deref(), self.client.get()) else {
             let error = StepError::new("NoEnvironment", format!("'{name}' calls Dataverse, but the run was given no environment URL (and no mock)"));
             return Outcome::failed(inputs, error).with_identity(used);
         };
