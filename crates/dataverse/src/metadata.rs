@@ -38,6 +38,18 @@ pub struct ColumnDefinition {
     #[serde(default)]
     #[ts(type = "Array<number> | null")]
     pub options: Option<Vec<i64>>,
+    /// A choice's options with their labels (`OptionSet.Options[].Label.UserLocalizedLabel`),
+    /// when the metadata carried labels.
+    #[serde(default)]
+    pub choices: Vec<ChoiceOption>,
+}
+
+/// One option of a choice column: the value a flow writes and the label a maker picks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoiceOption {
+    pub value: i64,
+    pub label: String,
 }
 
 /// Tables as cached: for which environment URL, and when they were read (Unix seconds).
@@ -142,7 +154,27 @@ fn column(attribute: &Value) -> Option<ColumnDefinition> {
                 values.iter().filter_map(|v| v.as_i64().or_else(|| v.get("value").and_then(Value::as_i64))).collect()
             })
         });
+    // Real Dataverse: Label.UserLocalizedLabel.Label (the user's language), else the first
+    // LocalizedLabels entry; an option without a label is left out of `choices` only.
+    let choices = attribute
+        .pointer("/OptionSet/Options")
+        .and_then(Value::as_array)
+        .map(|options| {
+            options
+                .iter()
+                .filter_map(|o| {
+                    let value = o.get("Value").and_then(Value::as_i64)?;
+                    let label = o
+                        .pointer("/Label/UserLocalizedLabel/Label")
+                        .or_else(|| o.pointer("/Label/LocalizedLabels/0/Label"))
+                        .and_then(Value::as_str)?;
+                    Some(ChoiceOption { value, label: label.to_string() })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Some(ColumnDefinition {
+        choices,
         logical_name: text(attribute, "LogicalName")?,
         attribute_type: text(attribute, "AttributeType")?,
         max_length: attribute.get("MaxLength").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()),
@@ -200,4 +232,28 @@ pub async fn rows(api: &WebApi<'_>, logical_name: &str, top: u32) -> Result<Vec<
     Ok(each_row(&body, |row| {
         Some(RowChoice { id: text(row, &id_column)?, name: name_column.as_deref().and_then(|c| text(row, c)), row: row.clone() })
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn choice_labels_come_from_dataverse_option_sets() {
+        let real = json!({"LogicalName": "industrycode", "AttributeType": "Picklist", "OptionSet": {"Options": [
+            {"Value": 1, "Label": {"UserLocalizedLabel": {"Label": "Accounting", "LanguageCode": 1033}, "LocalizedLabels": []}},
+            {"Value": 2, "Label": {"UserLocalizedLabel": null, "LocalizedLabels": [{"Label": "Agriculture", "LanguageCode": 1036}]}},
+            {"Value": 3, "Label": {"UserLocalizedLabel": null, "LocalizedLabels": []}}
+        ]}});
+        let column = column(&real).unwrap();
+        assert_eq!(column.options, Some(vec![1, 2, 3]));
+        assert_eq!(
+            column.choices,
+            vec![ChoiceOption { value: 1, label: "Accounting".into() }, ChoiceOption { value: 2, label: "Agriculture".into() }]
+        );
+        let short = json!({"LogicalName": "x", "AttributeType": "Picklist", "OptionValues": [5, 6]});
+        let column = super::column(&short).unwrap();
+        assert_eq!((column.options, column.choices), (Some(vec![5, 6]), vec![]));
+    }
 }

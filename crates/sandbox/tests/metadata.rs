@@ -27,6 +27,9 @@ async fn one_table_with_its_columns_types_lookup_targets_and_choices() {
     assert_eq!(find("parentcustomerid")["AttributeType"], "Lookup");
     assert_eq!(find("parentcustomerid")["Targets"], serde_json::json!(["account", "contact"]));
     assert_eq!(find("preferredcontactmethodcode")["AttributeType"], "Picklist");
+    let options = &find("preferredcontactmethodcode")["OptionSet"]["Options"];
+    assert_eq!(options[0]["Value"], 1);
+    assert_eq!(options[0]["Label"]["UserLocalizedLabel"]["Label"], "Any", "labels as Dataverse gives them");
     assert_eq!(find("createdby")["IsValidForCreate"], false);
 
     let just_columns = t.get("sam", "EntityDefinitions(LogicalName='account')/Attributes").await;

@@ -46,6 +46,8 @@ import type { SignOutRequest } from "./SignOutRequest";
 import type { SignedInResult } from "./SignedInResult";
 import type { StepParameters } from "./StepParameters";
 import type { StepParametersRequest } from "./StepParametersRequest";
+import type { StepSettings } from "./StepSettings";
+import type { StepSettingsRequest } from "./StepSettingsRequest";
 import type { ValidateFlowRequest } from "./ValidateFlowRequest";
 
 /** Every backend command: its request and response types. */
@@ -83,6 +85,7 @@ export type Commands = {
   copy_steps: { request: CopyStepsRequest; response: string };
   dynamic_content: { request: DynamicContentRequest; response: Array<ContentGroup> };
   flow_from_text: { request: FlowFromTextRequest; response: FlowFromText };
+  step_settings: { request: StepSettingsRequest; response: StepSettings };
 };
 
 export type CommandName = keyof Commands;
@@ -121,6 +124,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "copy_steps",
   "dynamic_content",
   "flow_from_text",
+  "step_settings",
 ];
 
 export type { ApiError };

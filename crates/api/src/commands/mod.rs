@@ -12,4 +12,5 @@ pub mod preflight;
 pub mod runs;
 pub mod save;
 pub mod settings;
+pub mod step_settings;
 pub mod validation;

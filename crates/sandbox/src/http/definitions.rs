@@ -135,7 +135,8 @@ fn attributes(table: &TableMeta, metadata: &Metadata) -> Vec<Json> {
     table
         .columns
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(index, c)| {
             let (kind, extra) = match &c.kind {
                 ColumnKind::PrimaryKey | ColumnKind::Guid => ("Uniqueidentifier", json!({})),
                 ColumnKind::String { max_length } => ("String", json!({ "MaxLength": max_length })),
@@ -146,7 +147,17 @@ fn attributes(table: &TableMeta, metadata: &Metadata) -> Vec<Json> {
                 ColumnKind::Money => ("Money", json!({})),
                 ColumnKind::Boolean => ("Boolean", json!({})),
                 ColumnKind::DateTime => ("DateTime", json!({})),
-                ColumnKind::Choice { options } => ("Picklist", json!({ "OptionValues": options })),
+                // OptionValues is the sandbox's short form; OptionSet is Dataverse's, with labels.
+                ColumnKind::Choice { options } => {
+                    let labelled: Vec<Json> = options
+                        .iter()
+                        .map(|&value| {
+                            let label = table.choice_label(index, i64::from(value)).unwrap_or_default();
+                            json!({ "Value": value, "Label": { "UserLocalizedLabel": { "Label": label, "LanguageCode": 1033 } } })
+                        })
+                        .collect();
+                    ("Picklist", json!({ "OptionValues": options, "OptionSet": { "Options": labelled } }))
+                }
                 ColumnKind::Lookup { targets } => {
                     let names: Vec<&str> = targets.iter().map(|&i| metadata.table(i).logical_name.as_str()).collect();
                     ("Lookup", json!({ "Targets": names }))
