@@ -157,7 +157,7 @@ export function StepPanel({
       {step.kind === "dataverse" && (
         <DataverseProperties backend={backend} flowJson={flow.source} action={step.name} edit={(change) => void edit(change, step.name)} />
       )}
-      <StepSettingsForm key={step.name} backend={backend} flowJson={flow.source} step={step.name} edit={(change) => void edit(change, step.name)} />
+      <StepSettingsForm key={`settings:${step.name}`} backend={backend} flowJson={flow.source} step={step.name} edit={(change) => void edit(change, step.name)} />
       {mock && <MockEditor key={step.name} mock={mock.current} onChange={mock.set} />}
       {onRerunFrom && (
         <button type="button" className="toolbar__button" data-testid="rerun-from" onClick={onRerunFrom} title="Reuse the earlier run's outputs for the steps before this one">

@@ -85,6 +85,18 @@ describe("StepSettingsForm", () => {
     expect(edits).toEqual([{ kind: "setSetting", action: "Step", setting: { setting: "retryPolicy", policy: { type: "fixed", count: 3, interval: "PT20S" } } }]);
   });
 
+  it("shows each field once as the flow changes under it", async () => {
+    let answer: StepSettings = { ...base, concurrencyApplies: true, retryApplies: true };
+    const backend: Backend = { ...backendWith(base), call: async () => answer as never };
+    const { rerender } = render(<StepSettingsForm backend={backend} flowJson="1" step="Loop" edit={() => {}} />);
+    await screen.findByTestId("setting-timeout");
+    answer = { ...answer, concurrency: 4, timeout: "PT1M", retryPolicy: { type: "none" } };
+    rerender(<StepSettingsForm backend={backend} flowJson="2" step="Loop" edit={() => {}} />);
+    expect(((await screen.findByTestId("setting-concurrency-degree")) as HTMLInputElement).value).toBe("4");
+    for (const id of ["setting-concurrency", "setting-retry-type", "setting-timeout"]) expect(screen.getAllByTestId(id)).toHaveLength(1);
+    expect((screen.getByTestId("setting-timeout") as HTMLInputElement).value).toBe("PT1M");
+  });
+
   it("offers the row trigger's settings, with the flow owner ruled out and why", async () => {
     const edits = renderForm(
       {

@@ -55,9 +55,9 @@ export function StepSettingsForm({
     <fieldset className="step-settings" data-testid="step-settings">
       <legend>Settings</legend>
       {settings.rowTrigger && <RowTriggerFields backend={backend} row={settings.rowTrigger} set={set} />}
-      {settings.concurrencyApplies && <ConcurrencyFields key={`${step}:${settings.concurrency}`} current={settings.concurrency} set={set} />}
-      {settings.retryApplies && <RetryFields key={`${step}:${JSON.stringify(settings.retryPolicy)}`} settings={settings} set={set} />}
-      {settings.timeoutApplies && <TimeoutField key={`${step}:${settings.timeout}`} current={settings.timeout} set={set} />}
+      {settings.concurrencyApplies && <ConcurrencyFields key={`concurrency:${step}:${settings.concurrency}`} current={settings.concurrency} set={set} />}
+      {settings.retryApplies && <RetryFields key={`retry:${step}:${JSON.stringify(settings.retryPolicy)}`} settings={settings} set={set} />}
+      {settings.timeoutApplies && <TimeoutField key={`timeout:${step}:${settings.timeout}`} current={settings.timeout} set={set} />}
       <div className="step-settings__group" role="group" aria-label="Security">
         <label className="step-settings__check">
           <input
