@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { type Page, expect, test } from "@playwright/test";
 
 // A step's Settings and the column value pickers, against the real backend: what the maker sets
@@ -163,4 +166,38 @@ test("a choice column is picked by its label and a lookup by a row of its table"
   await page.getByTestId("run-persona").selectOption("admin");
   await page.getByTestId("run").click();
   await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded");
+});
+
+test("a setting the runtime would refuse shows on the card, and fixing it in Settings clears it", async ({ page }) => {
+  // The loop fixture as another tool might have written it: 60 iterations at once, a timeout in words.
+  const flow = JSON.parse(readFileSync(browserFixture("loop.json"), "utf8"));
+  const loop = flow.properties.definition.actions.Each_value;
+  loop.runtimeConfiguration = { concurrency: { repetitions: 60 } };
+  loop.actions.Parse_number.limit = { timeout: "one minute" };
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "flowbench-settings-")), "too-wide.json");
+  writeFileSync(file, JSON.stringify(flow, null, 2));
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  page.once("dialog", (dialog) => dialog.accept(file));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("too-wide");
+
+  const problems = (step: string) => page.locator(`[data-step="${step}"] [data-testid="step-problems"]`);
+  await expect(problems("Each_value")).toHaveText("1 error");
+  await expect(problems("Each_value")).toHaveAttribute("title", /concurrency control takes a whole number from 1 to 50/);
+  await expect(problems("Parse_number")).toHaveAttribute("title", /not an ISO 8601 duration/);
+
+  await page.locator('[data-step="Each_value"]').click();
+  const degree = page.getByRole("spinbutton", { name: "Degree of parallelism (1–50)" });
+  await expect(degree).toHaveValue("60");
+  await degree.fill("10");
+  await degree.press("Enter");
+  await expect(problems("Each_value")).toHaveCount(0);
+
+  await page.locator('[data-step="Parse_number"]').click();
+  await expect(page.getByTestId("setting-timeout")).toHaveValue("one minute");
+  await page.getByTestId("setting-timeout").fill("PT1M");
+  await page.getByTestId("setting-timeout-apply").click();
+  await expect(problems("Parse_number")).toHaveCount(0);
+  await expect(page.getByTestId("problem-count")).toHaveText("0 errors · 0 warnings");
 });
