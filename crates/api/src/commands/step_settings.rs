@@ -204,4 +204,22 @@ mod tests {
         assert!(settings.retry_applies && settings.row_trigger.is_none());
         assert!(!step_settings(&flow, "Summary").unwrap().retry_applies);
     }
+
+    #[test]
+    fn the_ui_sends_settings_as_tagged_json() {
+        use crate::commands::edits::FlowEdit;
+        let edit: FlowEdit = serde_json::from_value(serde_json::json!({
+            "kind": "setSetting",
+            "action": "Get_the_parent_account",
+            "setting": {"setting": "retryPolicy", "policy": {"type": "exponential", "count": 2, "interval": "PT9S", "maximumInterval": "PT1M"}}
+        }))
+        .unwrap();
+        let FlowEdit::SetSetting { action, setting } = edit else { panic!("not a setting edit") };
+        let mut flow = Flow::parse(SAMPLE_FLOW_JSON).unwrap();
+        flow.set_step_setting(&action, &setting).unwrap();
+        let written = &flow.to_json()["properties"]["definition"]["actions"]["Get_the_parent_account"]["inputs"]["retryPolicy"];
+        assert_eq!(written, &serde_json::json!({"type": "exponential", "count": 2, "interval": "PT9S", "maximumInterval": "PT1M"}));
+        let run_as: FlowEdit = serde_json::from_str(r#"{"kind":"setSetting","action":"t","setting":{"setting":"triggerRunAs","runAs":null}}"#).unwrap();
+        assert!(matches!(run_as, FlowEdit::SetSetting { setting: flowbench_core::StepSetting::TriggerRunAs { run_as: None }, .. }));
+    }
 }
