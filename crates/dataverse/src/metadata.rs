@@ -154,25 +154,7 @@ fn column(attribute: &Value) -> Option<ColumnDefinition> {
                 values.iter().filter_map(|v| v.as_i64().or_else(|| v.get("value").and_then(Value::as_i64))).collect()
             })
         });
-    // Real Dataverse: Label.UserLocalizedLabel.Label (the user's language), else the first
-    // LocalizedLabels entry; an option without a label is left out of `choices` only.
-    let choices = attribute
-        .pointer("/OptionSet/Options")
-        .and_then(Value::as_array)
-        .map(|options| {
-            options
-                .iter()
-                .filter_map(|o| {
-                    let value = o.get("Value").and_then(Value::as_i64)?;
-                    let label = o
-                        .pointer("/Label/UserLocalizedLabel/Label")
-                        .or_else(|| o.pointer("/Label/LocalizedLabels/0/Label"))
-                        .and_then(Value::as_str)?;
-                    Some(ChoiceOption { value, label: label.to_string() })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let choices = labelled_options(attribute);
     Some(ColumnDefinition {
         choices,
         logical_name: text(attribute, "LogicalName")?,
@@ -185,6 +167,51 @@ fn column(attribute: &Value) -> Option<ColumnDefinition> {
             .unwrap_or_default(),
         options,
     })
+}
+
+/// A choice column's options with their labels: Dataverse's `OptionSet.Options[]`, each label
+/// `Label.UserLocalizedLabel.Label` (the user's language), else the first `LocalizedLabels` entry;
+/// an option without a label is left out.
+fn labelled_options(attribute: &Value) -> Vec<ChoiceOption> {
+    let Some(options) = attribute.pointer("/OptionSet/Options").and_then(Value::as_array) else { return Vec::new() };
+    options
+        .iter()
+        .filter_map(|o| {
+            let value = o.get("Value").and_then(Value::as_i64)?;
+            let label = o
+                .pointer("/Label/UserLocalizedLabel/Label")
+                .or_else(|| o.pointer("/Label/LocalizedLabels/0/Label"))
+                .and_then(Value::as_str)?;
+            Some(ChoiceOption { value, label: label.to_string() })
+        })
+        .collect()
+}
+
+/// A choice column of a table and its labelled options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnChoices {
+    pub column: String,
+    pub choices: Vec<ChoiceOption>,
+}
+
+/// The labelled options of a table's choice, status and state columns. `EntityDefinitions` with
+/// `$expand=Attributes` leaves out the option sets (a navigation property of the choice column
+/// types), so they are read per table through a cast to each type, `$expand=OptionSet`.
+pub async fn choice_columns(api: &WebApi<'_>, logical_name: &str) -> Result<Vec<ColumnChoices>, AuthError> {
+    if !logical_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(AuthError::Environment(format!("'{logical_name}' is not a table's logical name")));
+    }
+    let mut out = Vec::new();
+    for cast in ["PicklistAttributeMetadata", "StateAttributeMetadata", "StatusAttributeMetadata"] {
+        let body = api
+            .get(&format!("EntityDefinitions(LogicalName='{logical_name}')/Attributes/Microsoft.Dynamics.CRM.{cast}?$select=LogicalName&$expand=OptionSet"))
+            .await?;
+        out.extend(each_row(&body, |attribute| {
+            Some(ColumnChoices { column: text(attribute, "LogicalName")?, choices: labelled_options(attribute) })
+        }));
+    }
+    Ok(out)
 }
 
 /// The environment's connection references (the `connectionreference` table).

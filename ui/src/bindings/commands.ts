@@ -6,6 +6,7 @@ import type { AnalyzeExpressionRequest } from "./AnalyzeExpressionRequest";
 import type { ApiError } from "./ApiError";
 import type { AppInfo } from "./AppInfo";
 import type { BeginSignInRequest } from "./BeginSignInRequest";
+import type { ColumnChoices } from "./ColumnChoices";
 import type { ConnectionOption } from "./ConnectionOption";
 import type { ConnectionOptionsRequest } from "./ConnectionOptionsRequest";
 import type { ContentGroup } from "./ContentGroup";
@@ -13,6 +14,7 @@ import type { CopyStepsRequest } from "./CopyStepsRequest";
 import type { Diagnostic } from "./Diagnostic";
 import type { DynamicContentRequest } from "./DynamicContentRequest";
 import type { EditFlowRequest } from "./EditFlowRequest";
+import type { EnvironmentChoicesRequest } from "./EnvironmentChoicesRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { EnvironmentList } from "./EnvironmentList";
 import type { EnvironmentNameRequest } from "./EnvironmentNameRequest";
@@ -86,6 +88,7 @@ export type Commands = {
   dynamic_content: { request: DynamicContentRequest; response: Array<ContentGroup> };
   flow_from_text: { request: FlowFromTextRequest; response: FlowFromText };
   step_settings: { request: StepSettingsRequest; response: StepSettings };
+  environment_choices: { request: EnvironmentChoicesRequest; response: Array<ColumnChoices> };
 };
 
 export type CommandName = keyof Commands;
@@ -125,6 +128,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "dynamic_content",
   "flow_from_text",
   "step_settings",
+  "environment_choices",
 ];
 
 export type { ApiError };

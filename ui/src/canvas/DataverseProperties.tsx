@@ -5,7 +5,8 @@ import type { FlowEdit } from "../bindings/FlowEdit";
 import type { StepParameters } from "../bindings/StepParameters";
 import type { TableDefinition } from "../bindings/TableDefinition";
 import { ChoicePicker, LookupPicker } from "./ColumnValuePickers";
-import { addableColumns, columnOfItem, isChoice, itemLabel } from "./columnPickers";
+import type { ColumnChoices } from "../bindings/ColumnChoices";
+import { addableColumns, columnOfItem, isChoice, itemLabel, needsChoiceLabels, withChoiceLabels } from "./columnPickers";
 
 /** Operations whose `item/<column>` parameters are the row's columns. */
 const ROW_WRITES = new Set(["CreateRecord", "UpdateRecord", "UpdateOnlyRecord"]);
@@ -35,11 +36,28 @@ export function DataverseProperties({
   useEffect(() => {
     backend.call("step_parameters", { flowJson, action }).then(setStep, () => setStep(null));
   }, [backend, flowJson, action]);
+  // Labels the environment's table list left out (a real environment's option sets) are read
+  // once per table, when the step's table has choice columns.
+  const [choiceLabels, setChoiceLabels] = useState<{ table: string; columns: ColumnChoices[] } | null>(null);
+  const stepTable = tables?.find((t) => t.entitySetName === step?.parameters.entityName);
+  const labelsFor = stepTable && needsChoiceLabels(stepTable) ? stepTable.logicalName : null;
+  useEffect(() => {
+    if (!labelsFor) return;
+    let cancelled = false;
+    backend.call("environment_choices", { table: labelsFor }).then(
+      (columns) => !cancelled && setChoiceLabels({ table: labelsFor, columns }),
+      () => !cancelled && setChoiceLabels({ table: labelsFor, columns: [] }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [backend, labelsFor]);
   const dynamicContent = useCallback(() => backend.call("dynamic_content", { flowJson, action }), [backend, flowJson, action]);
   if (!step) return null;
   const set = (parameter: string, value: unknown) => edit({ kind: "setParameter", action, parameter, value });
   const entitySet = typeof step.parameters.entityName === "string" ? step.parameters.entityName : "";
-  const table = tables?.find((t) => t.entitySetName === entitySet);
+  const listed = tables?.find((t) => t.entitySetName === entitySet);
+  const table = listed && choiceLabels?.table === listed.logicalName ? withChoiceLabels(listed, choiceLabels.columns) : listed;
   const items = Object.keys(step.parameters).filter((k) => k.startsWith("item/"));
   const unused = table ? addableColumns(table, items) : [];
   return (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ColumnDefinition } from "../bindings/ColumnDefinition";
 import type { TableDefinition } from "../bindings/TableDefinition";
-import { addableColumns, choiceOptions, columnOfItem, navigationProperty, parseBinding } from "./columnPickers";
+import { addableColumns, choiceOptions, columnOfItem, isChoice, navigationProperty, needsChoiceLabels, parseBinding, withChoiceLabels } from "./columnPickers";
 
 const col = (logicalName: string, attributeType: string, extra: Partial<ColumnDefinition> = {}): ColumnDefinition => ({
   logicalName,
@@ -57,6 +57,23 @@ describe("column pickers", () => {
   it("labels choices, falling back to the values alone", () => {
     expect(choiceOptions(contact.columns[1])).toEqual([{ value: 1, label: "Any" }, { value: 2, label: "Email" }]);
     expect(choiceOptions(col("x", "Picklist", { options: [7] }))).toEqual([{ value: 7, label: "7" }]);
+  });
+
+  it("adds the labels read for a table whose list left them out", () => {
+    const bare: TableDefinition = { ...contact, columns: [col("lastname", "String"), col("statuscode", "Status"), col("preferredcontactmethodcode", "Picklist", { options: [1] })] };
+    expect(needsChoiceLabels(bare)).toBe(true);
+    expect(isChoice(bare.columns[1])).toBe(false);
+    const read = withChoiceLabels(bare, [
+      { column: "statuscode", choices: [{ value: 1, label: "Active" }, { value: 2, label: "Inactive" }] },
+      { column: "preferredcontactmethodcode", choices: [{ value: 1, label: "Any" }] },
+    ]);
+    expect(needsChoiceLabels(read)).toBe(false);
+    expect(isChoice(read.columns[1])).toBe(true);
+    expect(choiceOptions(read.columns[1])).toEqual([{ value: 1, label: "Active" }, { value: 2, label: "Inactive" }]);
+    expect(read.columns[1].options).toEqual([1, 2]);
+    expect(read.columns[2].options).toEqual([1]);
+    expect(read.columns[0]).toBe(bare.columns[0]);
+    expect(needsChoiceLabels(contact)).toBe(false);
   });
 
   it("reads a binding's entity set and id", () => {

@@ -1,3 +1,4 @@
+import type { ColumnChoices } from "../bindings/ColumnChoices";
 import type { ColumnDefinition } from "../bindings/ColumnDefinition";
 import type { TableDefinition } from "../bindings/TableDefinition";
 
@@ -8,6 +9,24 @@ const LOOKUP_TYPES = new Set(["Lookup", "Customer", "Owner"]);
 
 export function isChoice(column: ColumnDefinition): boolean {
   return CHOICE_TYPES.has(column.attributeType) && ((column.options?.length ?? 0) > 0 || column.choices.length > 0);
+}
+
+/** Whether the table has choice columns whose labels the environment's table list left out. */
+export function needsChoiceLabels(table: TableDefinition): boolean {
+  return table.columns.some((c) => CHOICE_TYPES.has(c.attributeType) && c.choices.length === 0);
+}
+
+/** The table with the labelled options read for its choice columns (`environment_choices`). */
+export function withChoiceLabels(table: TableDefinition, read: readonly ColumnChoices[]): TableDefinition {
+  const by = new Map(read.map((c) => [c.column.toLowerCase(), c.choices]));
+  return {
+    ...table,
+    columns: table.columns.map((c) => {
+      const choices = by.get(c.logicalName.toLowerCase());
+      if (!choices || choices.length === 0 || c.choices.length > 0) return c;
+      return { ...c, choices, options: c.options ?? choices.map((o) => o.value) };
+    }),
+  };
 }
 
 export function isLookup(column: ColumnDefinition): boolean {

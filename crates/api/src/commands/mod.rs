@@ -1,6 +1,7 @@
 //! One file per command or close family of commands.
 
 pub mod app_info;
+pub mod choices;
 pub mod code_view;
 pub mod dynamic_content;
 pub mod edits;

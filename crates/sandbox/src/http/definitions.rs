@@ -71,6 +71,16 @@ pub fn answer(
             Ok(body)
         }
         Some("Attributes") => Ok(json!({ "@odata.context": format!("{context}('{logical}')/Attributes"), "value": attributes(table, metadata) })),
+        // A cast to one kind of column, as Dataverse takes it for type-specific properties:
+        // `Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata` lists the choice columns.
+        Some(cast) if cast.starts_with("Attributes/Microsoft.Dynamics.CRM.") => {
+            let type_name = &cast["Attributes/Microsoft.Dynamics.CRM.".len()..];
+            let kind = type_name
+                .strip_suffix("AttributeMetadata")
+                .ok_or_else(|| ApiError::not_implemented(format!("'EntityDefinitions(…)/{cast}'")))?;
+            let value: Vec<Json> = attributes(table, metadata).into_iter().filter(|a| a["AttributeType"] == kind).collect();
+            Ok(json!({ "@odata.context": format!("{context}('{logical}')/Attributes/Microsoft.Dynamics.CRM.{type_name}"), "value": value }))
+        }
         Some(kind @ ("OneToManyRelationships" | "ManyToOneRelationships")) => Ok(json!({
             "@odata.context": format!("{context}('{logical}')/{kind}"),
             "value": relationships(table, metadata, kind == "OneToManyRelationships"),
@@ -152,8 +162,11 @@ fn attributes(table: &TableMeta, metadata: &Metadata) -> Vec<Json> {
                     let labelled: Vec<Json> = options
                         .iter()
                         .map(|&value| {
-                            let label = table.choice_label(index, i64::from(value)).unwrap_or_default();
-                            json!({ "Value": value, "Label": { "UserLocalizedLabel": { "Label": label, "LanguageCode": 1033 } } })
+                            let label = match table.choice_label(index, i64::from(value)) {
+                                Some(label) => json!({ "UserLocalizedLabel": { "Label": label, "LanguageCode": 1033 } }),
+                                None => json!({ "UserLocalizedLabel": null, "LocalizedLabels": [] }),
+                            };
+                            json!({ "Value": value, "Label": label })
                         })
                         .collect();
                     ("Picklist", json!({ "OptionValues": options, "OptionSet": { "Options": labelled } }))
