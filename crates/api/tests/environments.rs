@@ -19,6 +19,8 @@ async fn the_sandbox_tables_are_read_for_the_pickers() {
     let parent = contact["columns"].as_array().unwrap().iter().find(|c| c["logicalName"] == "parentcustomerid").unwrap();
     assert_eq!(parent["attributeType"], "Lookup");
     assert_eq!(parent["targets"], json!(["account", "contact"]));
+    let navigation = parent["navigation"].as_array().unwrap();
+    assert!(navigation.contains(&json!({"target": "account", "property": "parentcustomerid_account"})), "{navigation:?}");
     assert!(tables.iter().any(|t| t["entitySetName"] == "connectionreferences"));
 }
 

@@ -42,6 +42,18 @@ pub struct ColumnDefinition {
     /// when the metadata carried labels.
     #[serde(default)]
     pub choices: Vec<ChoiceOption>,
+    /// A lookup's navigation property per table it points at (`ManyToOneRelationships`'
+    /// `ReferencingEntityNavigationPropertyName`): what `item/<nav>@odata.bind` names.
+    #[serde(default)]
+    pub navigation: Vec<LookupNavigation>,
+}
+
+/// The navigation property that binds a lookup to rows of `target`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LookupNavigation {
+    pub target: String,
+    pub property: String,
 }
 
 /// One option of a choice column: the value a flow writes and the label a maker picks.
@@ -112,7 +124,7 @@ pub async fn tables(api: &WebApi<'_>, url: &str, path: &Path, refresh: bool) -> 
 /// Reads the tables and their columns from `EntityDefinitions`, uncached.
 pub async fn fetch_tables(api: &WebApi<'_>) -> Result<Vec<TableDefinition>, AuthError> {
     let body = api
-        .get("EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute&$expand=Attributes")
+        .get("EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute&$expand=Attributes,ManyToOneRelationships($select=ReferencingAttribute,ReferencedEntity,ReferencingEntityNavigationPropertyName)")
         .await?;
     Ok(body
         .get("value")
@@ -129,11 +141,25 @@ fn text(value: &Value, key: &str) -> Option<String> {
 
 /// Tables without an entity set (intersect and virtual tables) cannot be used by flows.
 fn table(entity: &Value) -> Option<TableDefinition> {
-    let columns = entity
+    let mut columns: Vec<ColumnDefinition> = entity
         .get("Attributes")
         .and_then(Value::as_array)
         .map(|attributes| attributes.iter().filter_map(column).collect())
         .unwrap_or_default();
+    for relationship in entity.get("ManyToOneRelationships").and_then(Value::as_array).into_iter().flatten() {
+        let (Some(attribute), Some(target), Some(property)) = (
+            text(relationship, "ReferencingAttribute"),
+            text(relationship, "ReferencedEntity"),
+            text(relationship, "ReferencingEntityNavigationPropertyName"),
+        ) else {
+            continue;
+        };
+        if let Some(column) = columns.iter_mut().find(|c| c.logical_name == attribute) {
+            if !column.navigation.iter().any(|n| n.target == target) {
+                column.navigation.push(LookupNavigation { target, property });
+            }
+        }
+    }
     Some(TableDefinition {
         logical_name: text(entity, "LogicalName")?,
         entity_set_name: text(entity, "EntitySetName")?,
@@ -157,6 +183,7 @@ fn column(attribute: &Value) -> Option<ColumnDefinition> {
     let choices = labelled_options(attribute);
     Some(ColumnDefinition {
         choices,
+        navigation: Vec::new(),
         logical_name: text(attribute, "LogicalName")?,
         attribute_type: text(attribute, "AttributeType")?,
         max_length: attribute.get("MaxLength").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()),
@@ -279,6 +306,14 @@ mod tests {
             column.choices,
             vec![ChoiceOption { value: 1, label: "Accounting".into() }, ChoiceOption { value: 2, label: "Agriculture".into() }]
         );
+        let entity = json!({"LogicalName": "cr1_task", "EntitySetName": "cr1_tasks", "PrimaryIdAttribute": "cr1_taskid",
+            "Attributes": [{"LogicalName": "cr1_project", "AttributeType": "Lookup", "Targets": ["cr1_project"]}],
+            "ManyToOneRelationships": [
+                {"ReferencingAttribute": "cr1_project", "ReferencedEntity": "cr1_project", "ReferencingEntityNavigationPropertyName": "cr1_Project"},
+                {"ReferencingAttribute": "createdby", "ReferencedEntity": "systemuser", "ReferencingEntityNavigationPropertyName": "createdby"}
+            ]});
+        let task = table(&entity).unwrap();
+        assert_eq!(task.columns[0].navigation, vec![LookupNavigation { target: "cr1_project".into(), property: "cr1_Project".into() }]);
         let short = json!({"LogicalName": "x", "AttributeType": "Picklist", "OptionValues": [5, 6]});
         let column = super::column(&short).unwrap();
         assert_eq!((column.options, column.choices), (Some(vec![5, 6]), vec![]));

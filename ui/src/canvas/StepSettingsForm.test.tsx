@@ -29,7 +29,7 @@ function backendWith(settings: StepSettings, columns: string[] = []): Backend {
       if (name === "step_settings") return settings as never;
       if (name === "environment_tables") {
         const table = { logicalName: "contact", entitySetName: "contacts", primaryId: "contactid", primaryName: "fullname" };
-        const cols = columns.map((c) => ({ logicalName: c, attributeType: "String", maxLength: 100, targets: [], options: null, choices: [] }));
+        const cols = columns.map((c) => ({ logicalName: c, attributeType: "String", maxLength: 100, targets: [], options: null, choices: [], navigation: [] }));
         return { environment: "sandbox", fetchedAt: null, tables: [{ ...table, columns: cols }] } as never;
       }
       throw new Error(`unexpected ${name}`);

@@ -10,6 +10,7 @@ const col = (logicalName: string, attributeType: string, extra: Partial<ColumnDe
   targets: [],
   options: null,
   choices: [],
+  navigation: [],
   ...extra,
 });
 
@@ -32,6 +33,14 @@ describe("column pickers", () => {
     expect(navigationProperty(contact.columns[4], "contact")).toBe("managerid");
     expect(navigationProperty(contact.columns[2], "account")).toBe("parentcustomerid_account");
     expect(navigationProperty(contact.columns[3], "team")).toBe("ownerid");
+  });
+
+  it("uses the environment's navigation property when it names one", () => {
+    const project = col("cr1_project", "Lookup", { targets: ["cr1_project"], navigation: [{ target: "cr1_project", property: "cr1_Project" }] });
+    const task: TableDefinition = { ...contact, columns: [project] };
+    expect(navigationProperty(project, "cr1_project")).toBe("cr1_Project");
+    expect(addableColumns(task, []).map((c) => c.key)).toEqual(["item/cr1_Project@odata.bind"]);
+    expect(columnOfItem(task, "item/cr1_Project@odata.bind")).toEqual({ column: project, bind: true, targets: ["cr1_project"] });
   });
 
   it("finds the column an item parameter sets, and the tables a binding may name", () => {

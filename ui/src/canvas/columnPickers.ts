@@ -45,6 +45,9 @@ export function choiceOptions(column: ColumnDefinition): Array<{ value: number; 
  * for a lookup to several (`parentcustomerid_account`).
  */
 export function navigationProperty(column: ColumnDefinition, target: string): string {
+  // The environment's own name first (custom lookups keep their schema name's case: `cr1_Project`).
+  const declared = column.navigation.find((n) => n.target.toLowerCase() === target.toLowerCase());
+  if (declared) return declared.property;
   if (column.targets.length === 1 || column.attributeType === "Owner") return column.logicalName;
   return `${column.logicalName}_${target}`;
 }
@@ -62,7 +65,7 @@ export function columnOfItem(table: TableDefinition, key: string): ItemColumn | 
   }
   const nav = name.slice(0, -"@odata.bind".length);
   const direct = find(nav);
-  if (direct && isLookup(direct)) {
+  if (direct && isLookup(direct) && !direct.navigation.some((n) => n.property.toLowerCase() !== direct.logicalName.toLowerCase())) {
     return { column: direct, bind: true, targets: navigationTargets(direct, nav) };
   }
   for (const column of table.columns) {
@@ -86,7 +89,12 @@ export function addableColumns(table: TableDefinition, used: readonly string[]):
   const out: AddableColumn[] = [];
   for (const c of table.columns) {
     if (isLookup(c)) {
-      const navs = c.attributeType === "Owner" || c.targets.length === 1 ? [[c.logicalName, c.targets.join(" or ")]] : c.targets.map((t) => [navigationProperty(c, t), t]);
+      const navs =
+        c.attributeType === "Owner"
+          ? [[c.logicalName, c.targets.join(" or ")]]
+          : c.targets.length === 1
+            ? [[navigationProperty(c, c.targets[0]), c.targets[0]]]
+            : c.targets.map((t) => [navigationProperty(c, t), t]);
       for (const [nav, what] of navs) {
         const key = `item/${nav}@odata.bind`;
         if (!taken.has(key.toLowerCase())) out.push({ key, label: `${c.logicalName} · lookup to ${what}` });
