@@ -85,6 +85,17 @@ describe("StepSettingsForm", () => {
     expect(edits).toEqual([{ kind: "setSetting", action: "Step", setting: { setting: "retryPolicy", policy: { type: "fixed", count: 3, interval: "PT20S" } } }]);
   });
 
+  it("finds a filtering column by name in a long table, keeping the chosen ones in view", async () => {
+    const many = Array.from({ length: 20 }, (_, i) => `col${i}`).concat(["emailaddress1"]);
+    const row = { table: "contact", message: 3, scope: 4, filteringColumns: ["col3"], runAs: [] };
+    renderForm({ ...base, timeoutApplies: false, rowTrigger: row }, many);
+    const find = await screen.findByRole("searchbox", { name: "Find a column" });
+    expect(screen.getAllByRole("checkbox").length).toBe(21 + 2);
+    fireEvent.change(find, { target: { value: "EMAIL" } });
+    const shown = screen.getAllByRole("checkbox").map((c) => c.getAttribute("data-testid"));
+    expect(shown).toEqual(["setting-trigger-column-col3", "setting-trigger-column-emailaddress1", "setting-secure-inputs", "setting-secure-outputs"]);
+  });
+
   it("shows each field once as the flow changes under it", async () => {
     let answer: StepSettings = { ...base, concurrencyApplies: true, retryApplies: true };
     const backend: Backend = { ...backendWith(base), call: async () => answer as never };
@@ -117,6 +128,7 @@ describe("StepSettingsForm", () => {
       ["firstname", "lastname"],
     );
     expect(screen.queryByTestId("setting-timeout")).toBeNull();
+    expect(screen.queryByRole("searchbox", { name: "Find a column" })).toBeNull();
     fireEvent.change(await screen.findByRole("combobox", { name: "Change type" }), { target: { value: "4" } });
     fireEvent.click(await screen.findByRole("checkbox", { name: "firstname" }));
     const owner = screen.getByRole("radio", { name: /Flow owner/ }) as HTMLInputElement;

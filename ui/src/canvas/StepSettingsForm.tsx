@@ -270,6 +270,7 @@ function RowTriggerFields({ backend, row, set }: { backend: Backend; row: RowTri
       cancelled = true;
     };
   }, [backend, row.table]);
+  const [find, setFind] = useState("");
   const filtering = includesModified(row.message);
   const known = new Set((table?.columns ?? []).map((c) => c.logicalName.toLowerCase()));
   // Columns written in the flow that the table does not list stay visible, so they can be removed.
@@ -315,25 +316,30 @@ function RowTriggerFields({ backend, row, set }: { backend: Backend; row: RowTri
           </small>
         )}
         {columns.length === 0 && <small>{row.table ? `No columns known for ${row.table}.` : "The trigger names no table."}</small>}
+        {columns.length > 12 && (
+          <input type="search" aria-label="Find a column" data-testid="setting-trigger-columns-find" placeholder="Find a column" value={find} onChange={(e) => setFind(e.target.value)} />
+        )}
         <div className="step-settings__column-list">
-          {columns.map((c) => {
-            const on = row.filteringColumns.some((f) => f.toLowerCase() === c.toLowerCase());
-            return (
-              <label key={c} className="step-settings__check">
-                <input
-                  type="checkbox"
-                  data-testid={`setting-trigger-column-${c}`}
-                  checked={on}
-                  disabled={!filtering && !on}
-                  // Under a change type without Modified the columns can only go, all at once.
-                  onChange={(e) =>
-                    set({ setting: "triggerFilteringColumns", columns: filtering ? toggleColumn(row.filteringColumns, c, e.target.checked) : [] })
-                  }
-                />
-                {c}
-              </label>
-            );
-          })}
+          {columns
+            .filter((c) => !find.trim() || c.toLowerCase().includes(find.trim().toLowerCase()) || row.filteringColumns.some((f) => f.toLowerCase() === c.toLowerCase()))
+            .map((c) => {
+              const on = row.filteringColumns.some((f) => f.toLowerCase() === c.toLowerCase());
+              return (
+                <label key={c} className="step-settings__check">
+                  <input
+                    type="checkbox"
+                    data-testid={`setting-trigger-column-${c}`}
+                    checked={on}
+                    disabled={!filtering && !on}
+                    // Under a change type without Modified the columns can only go, all at once.
+                    onChange={(e) =>
+                      set({ setting: "triggerFilteringColumns", columns: filtering ? toggleColumn(row.filteringColumns, c, e.target.checked) : [] })
+                    }
+                  />
+                  {c}
+                </label>
+              );
+            })}
         </div>
       </fieldset>
       <fieldset className="step-settings__run-as" data-testid="setting-trigger-run-as">
