@@ -78,6 +78,11 @@ impl Flow {
                         Some(n) => put(body, &["runtimeConfiguration", "concurrency", "repetitions"], Value::from(*n)),
                         None => remove(body, &["runtimeConfiguration", "concurrency"]),
                     }
+                    // `operationOptions: "Sequential"` is the older way to say one at a time; the
+                    // runtime wants one or the other, and concurrency control now says it.
+                    if body.get("operationOptions").and_then(Value::as_str).is_some_and(|o| o.eq_ignore_ascii_case("Sequential")) {
+                        body.shift_remove("operationOptions");
+                    }
                     Ok(())
                 }
                 StepSetting::SecureData { inputs, outputs } => {

@@ -218,3 +218,16 @@ fn bad_trigger_settings_are_refused_and_change_nothing() {
     assert!(loop_flow.set_step_setting("Nope", &StepSetting::Timeout { timeout: None }).is_err());
     assert_eq!(text(&flow), before);
 }
+
+#[test]
+fn concurrency_control_replaces_the_older_sequential_option() {
+    let sequential = LOOP_FLOW.replace(r#""foreach": "@triggerBody()?['items']","#, r#""foreach": "@triggerBody()?['items']", "operationOptions": "Sequential","#);
+    let mut flow = Flow::parse(&sequential).unwrap();
+    set(&mut flow, "Apply_to_each", StepSetting::Concurrency { repetitions: Some(10) });
+    let json = flow.to_json();
+    assert!(action(&json, "Apply_to_each").get("operationOptions").is_none(), "one or the other, not both");
+    assert_eq!(action(&json, "Apply_to_each")["runtimeConfiguration"]["concurrency"]["repetitions"], json!(10));
+    let mut flow = Flow::parse(&sequential).unwrap();
+    set(&mut flow, "Apply_to_each", StepSetting::Concurrency { repetitions: None });
+    assert_eq!(text(&flow), text(&Flow::parse(LOOP_FLOW).unwrap()), "off: neither is left");
+}

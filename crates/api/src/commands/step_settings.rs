@@ -85,7 +85,11 @@ fn step_settings(flow: &Flow, step: &str) -> Option<StepSettings> {
         let (secure_inputs, secure_outputs) = secure(body);
         return Some(StepSettings {
             concurrency_applies: kind == ActionKind::Foreach,
-            concurrency: action.concurrency().and_then(|n| u32::try_from(n).ok()),
+            concurrency: action.concurrency().and_then(|n| u32::try_from(n).ok()).or_else(|| {
+                // The older `operationOptions: "Sequential"`: one iteration at a time.
+                let sequential = body.get("operationOptions").and_then(Value::as_str).is_some_and(|o| o.eq_ignore_ascii_case("Sequential"));
+                (kind == ActionKind::Foreach && sequential).then_some(1)
+            }),
             secure_inputs,
             secure_outputs,
             retry_applies: kind.is_connector() || matches!(kind, ActionKind::Http | ActionKind::HttpWebhook),
@@ -221,5 +225,15 @@ mod tests {
         assert_eq!(written, &serde_json::json!({"type": "exponential", "count": 2, "interval": "PT9S", "maximumInterval": "PT1M"}));
         let run_as: FlowEdit = serde_json::from_str(r#"{"kind":"setSetting","action":"t","setting":{"setting":"triggerRunAs","runAs":null}}"#).unwrap();
         assert!(matches!(run_as, FlowEdit::SetSetting { setting: flowbench_core::StepSetting::TriggerRunAs { run_as: None }, .. }));
+    }
+
+    #[test]
+    fn a_sequential_loop_reads_as_concurrency_one() {
+        let text = r#"{"triggers": {"manual": {"type": "Request", "kind": "Button"}}, "actions": {
+            "Each": {"type": "Foreach", "foreach": "@createArray(1)", "operationOptions": "Sequential", "actions": {}, "runAfter": {}},
+            "Note": {"type": "Compose", "inputs": 1, "operationOptions": "Sequential", "runAfter": {}}}}"#;
+        let flow = Flow::parse(text).unwrap();
+        assert_eq!(step_settings(&flow, "Each").unwrap().concurrency, Some(1));
+        assert_eq!(step_settings(&flow, "Note").unwrap().concurrency, None);
     }
 }
