@@ -56,6 +56,13 @@ test("a loop's concurrency is set in its Settings and written under runtimeConfi
   await expect(page.getByTestId("setting-concurrency-error")).toHaveCount(0);
   expect((await flowJson(page)).actions.Each_value.runtimeConfiguration).toEqual({ concurrency: { repetitions: 5 } });
 
+  // Each setting is one undo step.
+  await page.locator('[data-step="Each_value"]').click();
+  await page.getByTestId("undo").click();
+  await expect(degree).toHaveValue("20");
+  await page.getByTestId("redo").click();
+  await expect(degree).toHaveValue("5");
+
   // Off again: the key goes, and the loop's JSON is as it was opened.
   await page.locator('[data-step="Each_value"]').click();
   await settings.getByRole("checkbox", { name: "Concurrency control" }).click();
