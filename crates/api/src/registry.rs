@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::commands::{app_info::GetAppInfo, code_view::ParseFlowText, dynamic_content::GetDynamicContent, edits::{CopySteps, EditFlow, GetConnectionOptions, GetStepParameters}, environment::CurrentEnvironment, environments::*, expressions::*, flow_file::*, preflight::PreflightFlow, runs::{CancelRun, GetRun, GetRunHistory, PollRun, RunFlow, StartRun}, save::SaveFlow, settings::*, validation::*};
+use crate::commands::{app_info::GetAppInfo, choices::GetEnvironmentChoices, code_view::ParseFlowText, dynamic_content::GetDynamicContent, edits::{CopySteps, EditFlow, GetConnectionOptions, GetStepParameters}, environment::CurrentEnvironment, environments::*, expressions::*, flow_file::*, preflight::PreflightFlow, runs::{CancelRun, GetRun, GetRunHistory, PollRun, RunFlow, StartRun}, save::SaveFlow, settings::*, step_settings::GetStepSettings, validation::*};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 macro_rules! registry {
@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, GetEnvironmentRows, StartRun, PollRun, CancelRun, GetStepParameters, CopySteps, GetDynamicContent, ParseFlowText];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, GetEnvironmentRows, StartRun, PollRun, CancelRun, GetStepParameters, CopySteps, GetDynamicContent, ParseFlowText, GetStepSettings, GetEnvironmentChoices];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.

@@ -6,6 +6,7 @@ import type { AnalyzeExpressionRequest } from "./AnalyzeExpressionRequest";
 import type { ApiError } from "./ApiError";
 import type { AppInfo } from "./AppInfo";
 import type { BeginSignInRequest } from "./BeginSignInRequest";
+import type { ColumnChoices } from "./ColumnChoices";
 import type { ConnectionOption } from "./ConnectionOption";
 import type { ConnectionOptionsRequest } from "./ConnectionOptionsRequest";
 import type { ContentGroup } from "./ContentGroup";
@@ -13,6 +14,7 @@ import type { CopyStepsRequest } from "./CopyStepsRequest";
 import type { Diagnostic } from "./Diagnostic";
 import type { DynamicContentRequest } from "./DynamicContentRequest";
 import type { EditFlowRequest } from "./EditFlowRequest";
+import type { EnvironmentChoicesRequest } from "./EnvironmentChoicesRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { EnvironmentList } from "./EnvironmentList";
 import type { EnvironmentNameRequest } from "./EnvironmentNameRequest";
@@ -46,6 +48,8 @@ import type { SignOutRequest } from "./SignOutRequest";
 import type { SignedInResult } from "./SignedInResult";
 import type { StepParameters } from "./StepParameters";
 import type { StepParametersRequest } from "./StepParametersRequest";
+import type { StepSettings } from "./StepSettings";
+import type { StepSettingsRequest } from "./StepSettingsRequest";
 import type { ValidateFlowRequest } from "./ValidateFlowRequest";
 
 /** Every backend command: its request and response types. */
@@ -83,6 +87,8 @@ export type Commands = {
   copy_steps: { request: CopyStepsRequest; response: string };
   dynamic_content: { request: DynamicContentRequest; response: Array<ContentGroup> };
   flow_from_text: { request: FlowFromTextRequest; response: FlowFromText };
+  step_settings: { request: StepSettingsRequest; response: StepSettings };
+  environment_choices: { request: EnvironmentChoicesRequest; response: Array<ColumnChoices> };
 };
 
 export type CommandName = keyof Commands;
@@ -121,6 +127,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "copy_steps",
   "dynamic_content",
   "flow_from_text",
+  "step_settings",
+  "environment_choices",
 ];
 
 export type { ApiError };
