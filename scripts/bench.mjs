@@ -75,7 +75,7 @@ if (existsSync(sandboxResults) && statSync(sandboxResults).mtimeMs >= started) {
 // Pairs measured against a floor (`<group>/flowbench/<input>` vs `<group>/<floor>/<input>`).
 for (const r of rows) {
   const m = /^(.*)\/flowbench\/(.*)$/.exec(r.name);
-  for (const floorName of ["serde_json", "sqlite"]) {
+  for (const floorName of ["serde_json", "sqlite", "reqwest"]) {
     const floor = m && rows.find((f) => f.name === `${m[1]}/${floorName}/${m[2]}`);
     if (floor) console.log(` ${`${m[1]}/${m[2]}: flowbench ÷ ${floorName}`.padEnd(48)}  ratio      ${(r.value / floor.value).toFixed(2).padStart(9)}x`);
   }

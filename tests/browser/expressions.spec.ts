@@ -92,7 +92,7 @@ test("a broken expression is marked where it breaks with the parser's words, and
 test("dynamic content lists the trigger's and earlier steps' outputs with their types, and inserts one at the caret", async ({ page }) => {
   const subject = await subjectField(page);
   await subject.click();
-  await page.keyboard.press("End");
+  await page.keyboard.press("Control+End");
   await page.keyboard.type(" of ");
   await page.getByTestId("param-item-subject-dynamic").click();
   const picker = page.getByRole("dialog", { name: "Dynamic content" });

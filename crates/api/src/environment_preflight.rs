@@ -28,8 +28,8 @@ pub async fn environment_preflight(
     subjects: &[String],
     owner: Option<&str>,
 ) -> Result<Matrix, ApiError> {
-    let snapshot = snapshot(environment, secrets, http, flow, subjects, owner).await?;
     let owner_account = environment.choose_account(owner)?;
+    let snapshot = snapshot(environment, secrets, http, flow, subjects, owner).await?;
     let options = Options {
         reference_owners: environment.bindings.clone(),
         default_reference_owner: owner_account.username.clone(),

@@ -22,3 +22,22 @@ pub trait Host: Send + Sync {
         false
     }
 }
+
+/// A host keeping its settings in memory, for the crate's own tests.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct TestHost(std::sync::Mutex<crate::Settings>);
+
+#[cfg(test)]
+impl Host for TestHost {
+    fn kind(&self) -> HostKind {
+        HostKind::Browser
+    }
+    fn load_settings(&self) -> Result<crate::Settings, crate::ApiError> {
+        Ok(self.0.lock().unwrap().clone())
+    }
+    fn save_settings(&self, settings: &crate::Settings) -> Result<(), crate::ApiError> {
+        *self.0.lock().unwrap() = settings.clone();
+        Ok(())
+    }
+}

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::commands::{app_info::GetAppInfo, code_view::ParseFlowText, dynamic_content::GetDynamicContent, edits::{CopySteps, EditFlow, GetConnectionOptions, GetStepParameters}, environment::CurrentEnvironment, environments::*, expressions::*, files::*, flow_file::*, preflight::PreflightFlow, runs::{CancelRun, GetRun, GetRunHistory, PollRun, RunFlow, StartRun}, save::SaveFlow, settings::*, validation::*};
+use crate::commands::{app_info::GetAppInfo, choices::GetEnvironmentChoices, code_view::ParseFlowText, dynamic_content::GetDynamicContent, edits::{CopySteps, EditFlow, GetConnectionOptions, GetStepParameters}, environment::CurrentEnvironment, environments::*, expressions::*, files::*, flow_file::*, preflight::PreflightFlow, runs::{CancelRun, GetRun, GetRunHistory, PollRun, RunFlow, StartRun}, save::SaveFlow, settings::*, step_settings::GetStepSettings, validation::*};
 use crate::{ApiError, Command, Context, ErrorCode};
 
 macro_rules! registry {
@@ -24,7 +24,7 @@ macro_rules! registry {
     };
 }
 
-registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, GetEnvironmentRows, StartRun, PollRun, CancelRun, GetStepParameters, CopySteps, GetDynamicContent, ParseFlowText, NewFlow, WriteAutosave, ListAutosaves, RecoverAutosave, DiscardAutosave, ExportFlow];
+registry![GetAppInfo, GetSampleFlow, OpenFlowFile, GetSettings, UpdateSettings, GetExpressionCatalogue, AnalyzeExpression, ValidateFlow, CurrentEnvironment, RunFlow, EditFlow, GetConnectionOptions, PreflightFlow, SaveFlow, GetRunHistory, GetRun, ListEnvironments, AddEnvironment, UseEnvironment, RemoveEnvironment, BeginSignIn, FinishSignIn, CancelSignIn, SignOut, GetEnvironmentTables, GetEnvironmentRows, StartRun, PollRun, CancelRun, GetStepParameters, CopySteps, GetDynamicContent, ParseFlowText, GetStepSettings, GetEnvironmentChoices, NewFlow, WriteAutosave, ListAutosaves, RecoverAutosave, DiscardAutosave, ExportFlow];
 
 async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> {
     // Tauri sends `{}` or nothing for a command without arguments.
@@ -39,28 +39,13 @@ async fn run<C: Command>(ctx: &Context, args: Value) -> Result<Value, ApiError> 
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
     use serde_json::json;
 
     use super::*;
-    use crate::{Host, HostKind, Settings};
+    use crate::host::TestHost;
 
-    #[derive(Default)]
-    struct TestHost(Mutex<Settings>);
-
-    impl Host for TestHost {
-        fn kind(&self) -> HostKind {
-            HostKind::Browser
-        }
-        fn load_settings(&self) -> Result<Settings, ApiError> {
-            Ok(self.0.lock().unwrap().clone())
-        }
-        fn save_settings(&self, settings: &Settings) -> Result<(), ApiError> {
-            *self.0.lock().unwrap() = settings.clone();
-            Ok(())
-        }
-    }
 
     fn ctx() -> Context {
         Context::new(Arc::new(TestHost::default()))

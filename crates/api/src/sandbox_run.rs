@@ -32,6 +32,8 @@ pub struct Watch {
     pub progress: Option<ProgressSink>,
     pub cancellation: Cancellation,
     pub skip_waits: bool,
+    /// The app's HTTP client: runs reuse its connections and TLS setup.
+    pub http_client: Option<reqwest::Client>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -53,6 +55,7 @@ pub async fn run_in_sandbox(
         progress: watch.progress,
         cancellation: watch.cancellation,
         skip_waits: watch.skip_waits,
+        http_client: watch.http_client,
         ..RunOptions::default()
     };
     Ok(run_flow(flow, serde_json::json!({ "headers": {}, "body": trigger_body }), options).await)

@@ -34,8 +34,17 @@ fn shipped_flows() -> Vec<(String, Flow)> {
     flows
 }
 
-#[tokio::test]
-async fn an_environments_matrix_agrees_with_the_sandboxs_own() {
+/// The served sandbox standing in for a real environment, with svc signed in (a token in the
+/// in-memory credential store).
+struct StandIn {
+    _dir: tempfile::TempDir,
+    _ctx: flowbench_api::Context,
+    environment: Environment,
+    secrets: Secrets,
+    http: reqwest::Client,
+}
+
+async fn stand_in() -> StandIn {
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var("FLOWBENCH_CACHE_DIR", dir.path().join("cache"));
     let ctx = context(dir.path()).await;
@@ -61,8 +70,12 @@ async fn an_environments_matrix_agrees_with_the_sandboxs_own() {
     TokenSet { access_token: embedded.sandbox.token_for("svc").unwrap(), refresh_token: None, expires_at: now + 3600 }
         .store(&secrets, &svc.token_key(&environment.name))
         .unwrap();
-    let http = reqwest::Client::new();
+    StandIn { _dir: dir, _ctx: ctx, environment, secrets, http: reqwest::Client::new() }
+}
 
+#[tokio::test]
+async fn an_environments_matrix_agrees_with_the_sandboxs_own() {
+    let StandIn { environment, secrets, http, .. } = &stand_in().await;
     let mut subjects_here: Vec<String> = PERSONAS.iter().map(|(p, _)| p.to_string()).collect();
     subjects_here.push("team:Sales Team".into());
     let mut subjects_there: Vec<String> = PERSONAS.iter().map(|(_, upn)| upn.to_string()).collect();
@@ -70,7 +83,7 @@ async fn an_environments_matrix_agrees_with_the_sandboxs_own() {
     let (mut cells, mut refused) = (0, 0);
     for (name, flow) in shipped_flows() {
         let here = preflight(&flow, &Scenario::builtin(), &subjects_here, &Options::default()).unwrap();
-        let there = environment_preflight(&environment, &secrets, &http, &flow, &subjects_there, None).await.unwrap();
+        let there = environment_preflight(environment, secrets, http, &flow, &subjects_there, None).await.unwrap();
         assert_eq!(there.owner.owner, "svc-flows@flowbench.test");
         assert_eq!(
             here.owner.missing.iter().map(|m| &m.privilege).collect::<Vec<_>>(),
@@ -94,28 +107,10 @@ async fn an_environments_matrix_agrees_with_the_sandboxs_own() {
 
 #[tokio::test]
 async fn roles_are_for_the_sandbox_and_unknown_users_are_named() {
-    let dir = tempfile::tempdir().unwrap();
-    std::env::set_var("FLOWBENCH_CACHE_DIR", dir.path().join("cache"));
-    let ctx = context(dir.path()).await;
-    let embedded = ctx.sandbox.as_ref().unwrap();
-    let svc = Account { username: "svc-flows@flowbench.test".into(), display_name: None, object_id: None, tenant_id: None, kind: AccountKind::User };
-    let environment = Environment {
-        name: "stand-in".into(),
-        url: embedded.url.clone(),
-        authority: "https://login.microsoftonline.com/organizations".into(),
-        client_id: "51f81489-12ee-4a9e-aaae-a2591f45987d".into(),
-        accounts: vec![svc.clone()],
-        default_account: None,
-        bindings: BTreeMap::new(),
-    };
-    let secrets = Secrets::in_memory();
-    TokenSet { access_token: embedded.sandbox.token_for("svc").unwrap(), refresh_token: None, expires_at: u64::MAX / 2 }
-        .store(&secrets, &svc.token_key(&environment.name))
-        .unwrap();
-    let http = reqwest::Client::new();
+    let StandIn { environment, secrets, http, .. } = &stand_in().await;
     let flow = &shipped_flows()[0].1;
-    let role = environment_preflight(&environment, &secrets, &http, flow, &["role:Salesperson".into()], None).await.unwrap_err();
+    let role = environment_preflight(environment, secrets, http, flow, &["role:Salesperson".into()], None).await.unwrap_err();
     assert!(role.message.contains("roles are checked in the sandbox only"), "{}", role.message);
-    let unknown = environment_preflight(&environment, &secrets, &http, flow, &["ghost@flowbench.test".into()], None).await.unwrap_err();
+    let unknown = environment_preflight(environment, secrets, http, flow, &["ghost@flowbench.test".into()], None).await.unwrap_err();
     assert!(unknown.message.contains("no user named 'ghost@flowbench.test'"), "{}", unknown.message);
 }

@@ -19,6 +19,8 @@ async fn the_sandbox_tables_are_read_for_the_pickers() {
     let parent = contact["columns"].as_array().unwrap().iter().find(|c| c["logicalName"] == "parentcustomerid").unwrap();
     assert_eq!(parent["attributeType"], "Lookup");
     assert_eq!(parent["targets"], json!(["account", "contact"]));
+    let navigation = parent["navigation"].as_array().unwrap();
+    assert!(navigation.contains(&json!({"target": "account", "property": "parentcustomerid_account"})), "{navigation:?}");
     assert!(tables.iter().any(|t| t["entitySetName"] == "connectionreferences"));
 }
 
@@ -69,4 +71,17 @@ async fn rows_of_a_table_are_offered_to_start_a_dataverse_triggered_run() {
     assert_eq!(contoso["row"]["accountnumber"], "CON-001");
     let hostile = dispatch(&ctx, "environment_rows", json!({ "table": "account')/../systemusers(" })).await.unwrap_err();
     assert_eq!(hostile.code, ErrorCode::Environment);
+}
+
+#[tokio::test]
+async fn a_tables_choice_columns_come_with_their_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path()).await;
+    let answer = dispatch(&ctx, "environment_choices", json!({"table": "contact"})).await.unwrap();
+    let columns = answer.as_array().unwrap();
+    let method = columns.iter().find(|c| c["column"] == "preferredcontactmethodcode").expect("preferredcontactmethodcode");
+    assert_eq!(method["choices"][1], json!({"value": 2, "label": "Email"}));
+    assert!(!columns.iter().any(|c| c["column"] == "fullname"), "only choice columns");
+    let refused = dispatch(&ctx, "environment_choices", json!({"table": "contact') or x"})).await.unwrap_err();
+    assert!(refused.message.contains("not a table's logical name"), "{}", refused.message);
 }

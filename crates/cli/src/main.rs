@@ -8,6 +8,9 @@ mod files;
 mod inspect;
 mod preflight;
 mod run;
+mod run_flows;
+mod run_progress;
+mod run_summary;
 mod sandbox;
 mod serve;
 mod sign_in;
@@ -80,7 +83,10 @@ fn main() -> ExitCode {
         Commands::Preflight(args) => preflight::run(args),
         Commands::Run(args) => match run::run(args) {
             Ok(code) => return ExitCode::from(code),
-            Err(e) => Err(e),
+            Err(e) => {
+                eprintln!("flowbench: error[{}]: {}", e.code, e.message);
+                return ExitCode::from(run::COULD_NOT_START);
+            }
         },
         Commands::Validate(args) => return ExitCode::from(validate::run(args)),
         Commands::Env(command) => environments::run(command),

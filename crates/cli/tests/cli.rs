@@ -321,12 +321,15 @@ fn run_as_a_persona_shows_who_each_step_ran_as_and_the_missing_privilege() {
     };
     let sam = Command::new(env!("CARGO_BIN_EXE_flowbench")).args(args("sam")).output().unwrap();
     assert_eq!(sam.status.code(), Some(0), "{}{}", stdout(&sam), stderr(&sam));
-    assert!(stdout(&sam).contains("ok   Add_a_contact  as sam"), "{}", stdout(&sam));
+    assert!(row(&stdout(&sam), "Add_a_contact").is_some_and(|r| r[1] == "Succeeded" && r[2] == "sam"), "{}", stdout(&sam));
+    assert!(stderr(&sam).is_empty(), "no progress bar when stderr is not a terminal: {}", stderr(&sam));
 
     let nora = Command::new(env!("CARGO_BIN_EXE_flowbench")).args(args("nora")).output().unwrap();
     assert_eq!(nora.status.code(), Some(1), "{}", stdout(&nora));
     let text = stdout(&nora);
-    assert!(text.contains("FAIL Add_a_contact  as nora") && text.contains("0x80040220") && text.contains("prvCreateContact"), "{text}");
+    let failed = row(&text, "Add_a_contact").unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(failed[1..], ["Failed", "nora", failed[3].as_str(), "0x80040220"], "{text}");
+    assert!(text.contains("Failed steps:\n  Add_a_contact: 0x80040220: ") && text.contains("prvCreateContact"), "{text}");
 }
 
 #[test]
@@ -358,4 +361,167 @@ fn preflight_checks_a_role_or_a_team_before_anyone_holds_it() {
     let unknown = run("role:Nobody");
     assert!(!unknown.status.success());
     assert!(stderr(&unknown).contains("no role 'role:Nobody'"), "{}", stderr(&unknown));
+}
+
+/// The cells of the summary table's row for `step` (its name trimmed).
+fn row(summary: &str, step: &str) -> Option<Vec<String>> {
+    summary.lines().filter(|l| l.starts_with('|')).map(|l| l.trim_matches('|').split('|').map(|c| c.trim().to_string()).collect::<Vec<_>>()).find(|cells| cells[0] == step)
+}
+
+fn write_json(path: &Path, value: serde_json::Value) -> PathBuf {
+    std::fs::write(path, value.to_string()).unwrap();
+    path.to_path_buf()
+}
+
+/// A button flow with `actions` (a `name` in its trigger body is required).
+fn button_flow(actions: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"properties": {"definition": {
+        "triggers": {"manual": {"type": "Request", "kind": "Button", "inputs": {"schema": {"type": "object",
+            "properties": {"name": {"type": "string"}}, "required": ["name"]}}}},
+        "actions": actions}}, "schemaVersion": "1.0.0.0"})
+}
+
+const GREETER_ID: &str = "6E5A9197-E359-EE11-BE6F-000D3A45ED19";
+
+fn parent_flow() -> serde_json::Value {
+    button_flow(serde_json::json!({
+        "Names": {"type": "Foreach", "runAfter": {}, "foreach": "@createArray('a','b','c')", "actions": {
+            "Shout": {"type": "Compose", "runAfter": {}, "inputs": "@toUpper(item())"}}},
+        "Run_a_Child_Flow": {"type": "Workflow", "runAfter": {"Names": ["Succeeded"]}, "inputs": {
+            "host": {"workflowReferenceName": GREETER_ID}, "body": {"name": "@triggerBody()['name']"}}},
+        "Answer": {"type": "Compose", "runAfter": {"Run_a_Child_Flow": ["Succeeded"]}, "inputs": "@body('Run_a_Child_Flow')?['greeting']"}
+    }))
+}
+
+fn greeter_flow() -> serde_json::Value {
+    button_flow(serde_json::json!({
+        "Greet": {"type": "Compose", "runAfter": {}, "inputs": "Hello @{triggerBody()['name']}"},
+        "Respond_to_a_PowerApp_or_flow": {"type": "Response", "kind": "PowerApp", "runAfter": {"Greet": ["Succeeded"]},
+            "inputs": {"statusCode": 200, "body": {"greeting": "@{outputs('Greet')}"}}}
+    }))
+}
+
+#[test]
+fn run_summarises_loops_and_child_flows_and_json_prints_the_record_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = write_json(&dir.path().join("parent.json"), parent_flow());
+    let child = write_json(&dir.path().join(format!("Greeter-{GREETER_ID}.json")), greeter_flow());
+    let data = dir.path().join("sandbox");
+    let base = ["run", parent.to_str().unwrap(), "--trigger-body", r#"{"name": "Ada"}"#, "--data", data.to_str().unwrap()];
+
+    let out = flowbench(&[&base[..], &["--child", child.to_str().unwrap()]].concat());
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.starts_with("Run Succeeded (invoker: admin) in "), "{text}");
+    assert_eq!(row(&text, "Names").unwrap()[1], "Succeeded", "{text}");
+    assert_eq!(row(&text, "3 passes").unwrap()[1], "Succeeded ×3", "{text}");
+    assert_eq!(row(&text, "Shout").unwrap()[1], "Succeeded ×3", "{text}");
+    assert!(text.contains("|   3 passes ") && text.contains("|     Shout "), "passes indented under their loop: {text}");
+    assert_eq!(row(&text, "child flow run").unwrap()[1], "Succeeded", "{text}");
+    assert!(text.contains("|     Greet ") && text.contains("|     Respond_to_a_PowerApp_or_flow "), "{text}");
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+
+    let json = flowbench(&[&base[..], &["--child", child.to_str().unwrap(), "--format", "json"]].concat());
+    assert_eq!(json.status.code(), Some(0));
+    let record: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_else(|e| panic!("only the record on stdout: {e}: {}", stdout(&json)));
+    assert_eq!(record["status"], "Succeeded");
+    assert_eq!(record["steps"][2]["outputs"], "Hello Ada");
+    assert_eq!(record["steps"][1]["childRun"]["steps"][0]["name"], "Greet");
+
+    // Without the child, the step names what is missing and the run fails.
+    let alone = flowbench(&base);
+    assert_eq!(alone.status.code(), Some(1), "{}", stdout(&alone));
+    let text = stdout(&alone);
+    assert_eq!(row(&text, "Run_a_Child_Flow").unwrap()[4], "WorkflowNotFound", "{text}");
+    assert!(text.contains(GREETER_ID) && text.contains("--child"), "{text}");
+    assert_eq!(row(&text, "Answer").unwrap()[1], "Skipped", "{text}");
+}
+
+#[test]
+fn run_takes_child_flows_from_the_solution_and_runs_the_flow_no_other_calls() {
+    use flowbench_core::solution::Solution;
+    let dir = tempfile::tempdir().unwrap();
+    let parent = flowbench_core::Flow::from_value(parent_flow()).unwrap();
+    let folder = dir.path().join("solution");
+    Solution::from_flow(parent, "Parent", "2B1F0C34-5D6E-4F70-8A9B-0C1D2E3F4A5B", "fb").unwrap().write_folder(&folder).unwrap();
+    write_json(&folder.join(format!("Workflows/Greeter-{GREETER_ID}.json")), greeter_flow());
+    let data = dir.path().join("sandbox");
+    let run = |extra: &[&str]| {
+        flowbench(&[&["run", folder.to_str().unwrap(), "--trigger-body", r#"{"name": "Grace"}"#, "--data", data.to_str().unwrap(), "--format", "json"][..], extra].concat())
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let record: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(record["steps"][2]["outputs"], "Hello Grace", "the parent ran, with the child from the solution");
+
+    let child = run(&["--flow", GREETER_ID]);
+    assert_eq!(child.status.code(), Some(0), "{}", stderr(&child));
+    let record: serde_json::Value = serde_json::from_str(&stdout(&child)).unwrap();
+    assert_eq!(record["response"]["body"]["greeting"], "Hello Grace", "--flow picks the child by its id");
+
+    let unknown = run(&["--flow", "Nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("error[flow_not_found]") && stderr(&unknown).contains("'Nope'"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn run_exits_2_when_the_run_cannot_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = write_json(&dir.path().join("greeter.json"), greeter_flow());
+    let flow = flow.to_str().unwrap();
+    let data = dir.path().join("sandbox");
+    let data = data.to_str().unwrap();
+    let not_json = dir.path().join("body.txt");
+    std::fs::write(&not_json, "name=Ada").unwrap();
+    let not_json = not_json.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["run", flow, "--data", data, "--trigger", not_json], "is not JSON"),
+        (&["run", "/nonexistent/flow.json"], "error[io]: /nonexistent/flow.json"),
+        (&["run", flow, "--data", data, "--trigger-body", "{not json"], "error[trigger_body]: the trigger body is not JSON"),
+        (&["run", flow, "--data", data, "--trigger-body", "@/nonexistent/body.json"], "error[io]: /nonexistent/body.json"),
+        (&["run", flow, "--data", data, "--env", "nowhere"], "error[environment]: there is no environment 'nowhere'"),
+        (&["run", flow, "--data", data, "--as", "nobody"], "nobody"),
+    ];
+    for (args, expected) in cases {
+        let out = flowbench(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}{}", stdout(&out), stderr(&out));
+        assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{args:?}: {}", stdout(&out));
+    }
+    // --trigger FILE gives the body from a file.
+    let body = write_json(&dir.path().join("body.json"), serde_json::json!({"name": "Ada"}));
+    let from_file = flowbench(&["run", flow, "--data", data, "--trigger", body.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(from_file.status.code(), Some(0), "{}", stderr(&from_file));
+    let record: serde_json::Value = serde_json::from_str(&stdout(&from_file)).unwrap();
+    assert_eq!(record["response"]["body"]["greeting"], "Hello Ada");
+    // A body the trigger's schema refuses: the run never starts.
+    let refused = flowbench(&["run", flow, "--data", data, "--trigger-body", r#"{"nom": "Ada"}"#]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
+    assert!(stdout(&refused).starts_with("Run did not start (invoker: admin): TriggerInputSchemaMismatch: "), "{}", stdout(&refused));
+    assert!(stdout(&refused).contains("`name`"), "{}", stdout(&refused));
+}
+
+#[test]
+fn run_shows_a_progress_bar_on_a_terminal() {
+    // util-linux `script` gives the command a pseudo-terminal.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: no `script` to make a terminal");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let parent = write_json(&dir.path().join("parent.json"), parent_flow());
+    let child = write_json(&dir.path().join(format!("Greeter-{GREETER_ID}.json")), greeter_flow());
+    let command = format!(
+        "{} run {} --child {} --trigger-body '{{\"name\": \"Ada\"}}' --data {}",
+        env!("CARGO_BIN_EXE_flowbench"),
+        parent.display(),
+        child.display(),
+        dir.path().join("sandbox").display()
+    );
+    let out = Command::new("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    let screen = stdout(&out);
+    assert!(screen.contains("/3 steps"), "the bar counts the flow's 3 top-level steps: {screen}");
+    assert!(screen.contains("Names  [0 ended]"), "the bar names the step running and counts the steps ended: {screen}");
+    assert!(screen.contains("Run Succeeded"), "{screen}");
 }

@@ -25,4 +25,6 @@ pub enum EditError {
     NoParameters(String),
     #[error("the flow has no Dataverse connection reference for a new Dataverse step to use; add one first")]
     NoDataverseReference,
+    #[error("`{step}`: {reason}")]
+    InvalidSetting { step: String, reason: String },
 }

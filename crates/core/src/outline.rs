@@ -1,7 +1,8 @@
 //! A read-only outline of a flow: the trigger and the tree of steps in run order, with the
 //! identity each connector step runs as. The canvas is drawn from it.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -155,16 +156,33 @@ fn step_kind(action: &Action) -> StepKind {
 /// document order, so nothing disappears from the canvas (validation reports them).
 pub fn run_order(actions: &[Action]) -> Vec<&Action> {
     let positions: HashMap<&str, usize> = actions.iter().enumerate().map(|(i, a)| (a.name.as_str(), i)).collect();
-    let waiting: Vec<Vec<usize>> = actions
-        .iter()
-        .map(|a| a.run_after().iter().filter_map(|(k, _)| positions.get(k.as_str()).copied()).collect())
-        .collect();
+    // For each action, how many of its runAfter predecessors are not placed yet, and who waits on it.
+    let mut unplaced_before = vec![0usize; actions.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); actions.len()];
+    for (i, action) in actions.iter().enumerate() {
+        for (name, _) in action.run_after() {
+            if let Some(&before) = positions.get(name.as_str()) {
+                unplaced_before[i] += 1;
+                dependents[before].push(i);
+            }
+        }
+    }
+    // The lowest-placed ready action goes first, so independent steps keep document order.
+    let mut ready: BinaryHeap<Reverse<usize>> =
+        (0..actions.len()).filter(|&i| unplaced_before[i] == 0).map(Reverse).collect();
     let mut placed = vec![false; actions.len()];
     let mut order = Vec::with_capacity(actions.len());
-    while let Some(i) = (0..actions.len()).find(|&i| !placed[i] && waiting[i].iter().all(|&d| placed[d])) {
+    while let Some(Reverse(i)) = ready.pop() {
         placed[i] = true;
         order.push(&actions[i]);
+        for &next in &dependents[i] {
+            unplaced_before[next] -= 1;
+            if unplaced_before[next] == 0 {
+                ready.push(Reverse(next));
+            }
+        }
     }
+    // Steps in a cycle (or waiting on one) are kept, after the others, rather than dropped.
     order.extend(actions.iter().enumerate().filter(|(i, _)| !placed[*i]).map(|(_, a)| a));
     order
 }

@@ -38,6 +38,30 @@ pub struct ColumnDefinition {
     #[serde(default)]
     #[ts(type = "Array<number> | null")]
     pub options: Option<Vec<i64>>,
+    /// A choice's options with their labels (`OptionSet.Options[].Label.UserLocalizedLabel`),
+    /// when the metadata carried labels.
+    #[serde(default)]
+    pub choices: Vec<ChoiceOption>,
+    /// A lookup's navigation property per table it points at (`ManyToOneRelationships`'
+    /// `ReferencingEntityNavigationPropertyName`): what `item/<nav>@odata.bind` names.
+    #[serde(default)]
+    pub navigation: Vec<LookupNavigation>,
+}
+
+/// The navigation property that binds a lookup to rows of `target`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LookupNavigation {
+    pub target: String,
+    pub property: String,
+}
+
+/// One option of a choice column: the value a flow writes and the label a maker picks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoiceOption {
+    pub value: i64,
+    pub label: String,
 }
 
 /// Tables as cached: for which environment URL, and when they were read (Unix seconds).
@@ -100,7 +124,7 @@ pub async fn tables(api: &WebApi<'_>, url: &str, path: &Path, refresh: bool) -> 
 /// Reads the tables and their columns from `EntityDefinitions`, uncached.
 pub async fn fetch_tables(api: &WebApi<'_>) -> Result<Vec<TableDefinition>, AuthError> {
     let body = api
-        .get("EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute&$expand=Attributes")
+        .get("EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute&$expand=Attributes,ManyToOneRelationships($select=ReferencingAttribute,ReferencedEntity,ReferencingEntityNavigationPropertyName)")
         .await?;
     Ok(body
         .get("value")
@@ -117,11 +141,25 @@ fn text(value: &Value, key: &str) -> Option<String> {
 
 /// Tables without an entity set (intersect and virtual tables) cannot be used by flows.
 fn table(entity: &Value) -> Option<TableDefinition> {
-    let columns = entity
+    let mut columns: Vec<ColumnDefinition> = entity
         .get("Attributes")
         .and_then(Value::as_array)
         .map(|attributes| attributes.iter().filter_map(column).collect())
         .unwrap_or_default();
+    for relationship in entity.get("ManyToOneRelationships").and_then(Value::as_array).into_iter().flatten() {
+        let (Some(attribute), Some(target), Some(property)) = (
+            text(relationship, "ReferencingAttribute"),
+            text(relationship, "ReferencedEntity"),
+            text(relationship, "ReferencingEntityNavigationPropertyName"),
+        ) else {
+            continue;
+        };
+        if let Some(column) = columns.iter_mut().find(|c| c.logical_name == attribute) {
+            if !column.navigation.iter().any(|n| n.target == target) {
+                column.navigation.push(LookupNavigation { target, property });
+            }
+        }
+    }
     Some(TableDefinition {
         logical_name: text(entity, "LogicalName")?,
         entity_set_name: text(entity, "EntitySetName")?,
@@ -142,7 +180,10 @@ fn column(attribute: &Value) -> Option<ColumnDefinition> {
                 values.iter().filter_map(|v| v.as_i64().or_else(|| v.get("value").and_then(Value::as_i64))).collect()
             })
         });
+    let choices = labelled_options(attribute);
     Some(ColumnDefinition {
+        choices,
+        navigation: Vec::new(),
         logical_name: text(attribute, "LogicalName")?,
         attribute_type: text(attribute, "AttributeType")?,
         max_length: attribute.get("MaxLength").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()),
@@ -153,6 +194,51 @@ fn column(attribute: &Value) -> Option<ColumnDefinition> {
             .unwrap_or_default(),
         options,
     })
+}
+
+/// A choice column's options with their labels: Dataverse's `OptionSet.Options[]`, each label
+/// `Label.UserLocalizedLabel.Label` (the user's language), else the first `LocalizedLabels` entry;
+/// an option without a label is left out.
+fn labelled_options(attribute: &Value) -> Vec<ChoiceOption> {
+    let Some(options) = attribute.pointer("/OptionSet/Options").and_then(Value::as_array) else { return Vec::new() };
+    options
+        .iter()
+        .filter_map(|o| {
+            let value = o.get("Value").and_then(Value::as_i64)?;
+            let label = o
+                .pointer("/Label/UserLocalizedLabel/Label")
+                .or_else(|| o.pointer("/Label/LocalizedLabels/0/Label"))
+                .and_then(Value::as_str)?;
+            Some(ChoiceOption { value, label: label.to_string() })
+        })
+        .collect()
+}
+
+/// A choice column of a table and its labelled options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnChoices {
+    pub column: String,
+    pub choices: Vec<ChoiceOption>,
+}
+
+/// The labelled options of a table's choice, status and state columns. `EntityDefinitions` with
+/// `$expand=Attributes` leaves out the option sets (a navigation property of the choice column
+/// types), so they are read per table through a cast to each type, `$expand=OptionSet`.
+pub async fn choice_columns(api: &WebApi<'_>, logical_name: &str) -> Result<Vec<ColumnChoices>, AuthError> {
+    if !logical_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(AuthError::Environment(format!("'{logical_name}' is not a table's logical name")));
+    }
+    let mut out = Vec::new();
+    for cast in ["PicklistAttributeMetadata", "StateAttributeMetadata", "StatusAttributeMetadata"] {
+        let body = api
+            .get(&format!("EntityDefinitions(LogicalName='{logical_name}')/Attributes/Microsoft.Dynamics.CRM.{cast}?$select=LogicalName&$expand=OptionSet"))
+            .await?;
+        out.extend(each_row(&body, |attribute| {
+            Some(ColumnChoices { column: text(attribute, "LogicalName")?, choices: labelled_options(attribute) })
+        }));
+    }
+    Ok(out)
 }
 
 /// The environment's connection references (the `connectionreference` table).
@@ -200,4 +286,36 @@ pub async fn rows(api: &WebApi<'_>, logical_name: &str, top: u32) -> Result<Vec<
     Ok(each_row(&body, |row| {
         Some(RowChoice { id: text(row, &id_column)?, name: name_column.as_deref().and_then(|c| text(row, c)), row: row.clone() })
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn choice_labels_come_from_dataverse_option_sets() {
+        let real = json!({"LogicalName": "industrycode", "AttributeType": "Picklist", "OptionSet": {"Options": [
+            {"Value": 1, "Label": {"UserLocalizedLabel": {"Label": "Accounting", "LanguageCode": 1033}, "LocalizedLabels": []}},
+            {"Value": 2, "Label": {"UserLocalizedLabel": null, "LocalizedLabels": [{"Label": "Agriculture", "LanguageCode": 1036}]}},
+            {"Value": 3, "Label": {"UserLocalizedLabel": null, "LocalizedLabels": []}}
+        ]}});
+        let column = column(&real).unwrap();
+        assert_eq!(column.options, Some(vec![1, 2, 3]));
+        assert_eq!(
+            column.choices,
+            vec![ChoiceOption { value: 1, label: "Accounting".into() }, ChoiceOption { value: 2, label: "Agriculture".into() }]
+        );
+        let entity = json!({"LogicalName": "cr1_task", "EntitySetName": "cr1_tasks", "PrimaryIdAttribute": "cr1_taskid",
+            "Attributes": [{"LogicalName": "cr1_project", "AttributeType": "Lookup", "Targets": ["cr1_project"]}],
+            "ManyToOneRelationships": [
+                {"ReferencingAttribute": "cr1_project", "ReferencedEntity": "cr1_project", "ReferencingEntityNavigationPropertyName": "cr1_Project"},
+                {"ReferencingAttribute": "createdby", "ReferencedEntity": "systemuser", "ReferencingEntityNavigationPropertyName": "createdby"}
+            ]});
+        let task = table(&entity).unwrap();
+        assert_eq!(task.columns[0].navigation, vec![LookupNavigation { target: "cr1_project".into(), property: "cr1_Project".into() }]);
+        let short = json!({"LogicalName": "x", "AttributeType": "Picklist", "OptionValues": [5, 6]});
+        let column = super::column(&short).unwrap();
+        assert_eq!((column.options, column.choices), (Some(vec![5, 6]), vec![]));
+    }
 }

@@ -147,7 +147,7 @@ impl<'f> Runner<'f> {
             // A cancel or a Terminate starts no more iterations; those in flight finish or stop.
             while in_flight.len() < concurrency && !options.cancellation.is_cancelled() && !run.is_terminated() {
                 let Some((index, item)) = waiting.next() else { break };
-                let runner = Runner { flow, options, client: self.client.clone(), state: run.iteration(frozen.clone()), pass: Some(index as u64) };
+                let runner = Runner { flow, options, client: self.client.clone(), state: run.iteration(frozen.clone()), pass: Some(index as u64), child_depth: self.child_depth };
                 in_flight.push(run_iteration(runner, name, item.clone(), index, body, depth));
             }
             match in_flight.next().await {

@@ -88,6 +88,7 @@ struct Request {
 }
 
 fn build_request(environment_url: &str, operation: &str, parameters: &Map<String, Value>) -> Result<Request, StepError> {
+    let operation = in_this_environment(environment_url, operation, parameters)?;
     let base = format!("{}/api/data/v9.2", environment_url.trim_end_matches('/'));
     let text = |key: &str| -> Option<String> {
         match parameters.get(key)? {
@@ -226,6 +227,21 @@ fn build_request(environment_url: &str, operation: &str, parameters: &Map<String
     })
 }
 
+/// The "… in selected environment" operations (`CreateRecordWithOrganization`, …) are the plain ones
+/// with an `organization` URL. A test run has one environment: the step runs when it names that
+/// one (or none), and otherwise fails saying which it named, rather than writing elsewhere.
+fn in_this_environment<'o>(environment_url: &str, operation: &'o str, parameters: &Map<String, Value>) -> Result<&'o str, StepError> {
+    let Some(plain) = operation.strip_suffix("WithOrganization") else { return Ok(operation) };
+    let same = |url: &str| url.trim_end_matches('/').eq_ignore_ascii_case(environment_url.trim_end_matches('/'));
+    match parameters.get("organization").and_then(Value::as_str).filter(|o| !o.is_empty()) {
+        Some(organization) if !same(organization) => Err(StepError::new(
+            "OtherEnvironment",
+            format!("{operation}: the step works in the environment {organization}, and this run is in {environment_url}; run it against that environment, or give the step a mock"),
+        )),
+        _ => Ok(plain),
+    }
+}
+
 /// The row's columns from the `item/<column>` parameters (and an `item` object, when given whole).
 fn row_body(parameters: &Map<String, Value>) -> Value {
     let mut row = parameters.get("item").and_then(Value::as_object).cloned().unwrap_or_default();
@@ -280,6 +296,19 @@ mod tests {
             request.url,
             "http://127.0.0.1:9/api/data/v9.2/contacts?$filter=lastname%20eq%20%27O%27%27Neil%20%26%20Co%27&$top=5"
         );
+    }
+
+    #[test]
+    fn operations_in_a_selected_environment_run_only_in_the_run_s_own() {
+        let here = build_request("http://h/", "ListRecordsWithOrganization", &parameters(json!({ "organization": "http://H", "entityName": "contacts" }))).unwrap();
+        assert_eq!(here.url, "http://h/api/data/v9.2/contacts");
+        let unnamed = build_request("http://h", "GetItemWithOrganization", &parameters(json!({ "entityName": "contacts", "recordId": "1" }))).unwrap();
+        assert_eq!(unnamed.url, "http://h/api/data/v9.2/contacts(1)");
+        let elsewhere = build_request("http://h", "CreateRecordWithOrganization", &parameters(json!({ "organization": "https://other.crm.dynamics.com", "entityName": "contacts" })))
+            .err()
+            .unwrap();
+        assert_eq!(elsewhere.code, "OtherEnvironment");
+        assert!(elsewhere.message.contains("https://other.crm.dynamics.com"), "{}", elsewhere.message);
     }
 
     #[test]

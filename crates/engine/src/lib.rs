@@ -9,13 +9,16 @@
 //! Foreach runs its iterations concurrently when `concurrency.repetitions` says so; HTTP and
 //! Dataverse steps retry under their retry policy; `limit.timeout`, Wait, Response, secure data
 //! and static results behave as in the runtime. Connector actions other than Dataverse rows need
-//! a mock or a static result; Workflow (child flows) is not run yet.
+//! a mock or a static result. Workflow runs a child flow from `RunOptions::child_flows`, its own
+//! run kept in the step's record (`child_run`).
 
+mod child_flow;
 mod containers;
 mod data_operations;
 mod dataverse;
 mod dataverse_retry;
 mod evaluate;
+mod http_client;
 mod http_action;
 mod identity;
 mod options;
@@ -33,32 +36,42 @@ mod timeouts;
 mod variables;
 mod wait;
 
-use std::time::Duration;
 
 use flowbench_core::Flow;
 use serde_json::Value;
 
+pub use child_flow::ChildFlows;
 pub use options::{Identities, Identity, Limits, Mock, RunOptions};
 pub use progress::{Cancellation, ProgressEvent, ProgressSink, StepProgress};
 pub use record::{IdentitySource, IdentityUsed, IterationRecord, RetryAttempt, RunRecord, RunResponse, RunStatus, StepError, StepRecord, StepStatus};
 
 use record::now_rfc3339;
+use http_client::SharedClient;
 use runner::Runner;
 use state::RunState;
-
-/// How long one Web API request may take (the runtime's outbound limit is 120 s).
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Runs `flow` once. `trigger_outputs` is what the trigger produced, `{headers, body}`
 /// (`triggerBody()` reads its `body`). Never panics on the flow's content: every problem ends in
 /// the record as a step's error.
 pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) -> RunRecord {
+    let client = SharedClient::new(options.http_client.clone());
+    run_nested(flow, trigger_outputs, &options, client, 0).await
+}
+
+/// A run inside `child_depth` enclosing child-flow runs, sharing their HTTP client (and its
+/// connections).
+pub(crate) async fn run_nested(
+    flow: &Flow,
+    trigger_outputs: Value,
+    options: &RunOptions,
+    client: SharedClient,
+    child_depth: usize,
+) -> RunRecord {
     let start_time = now_rfc3339();
     let trigger_name = flow.trigger().map_or("manual", |t| t.name.as_str());
     if let Err(error) = check_trigger_inputs(flow, &trigger_outputs) {
         return RunRecord { status: RunStatus::Failed, error: Some(error), start_time, end_time: now_rfc3339(), steps: Vec::new(), response: None };
     }
-    let client = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().ok();
     let mut state = RunState::new(trigger_name, trigger_outputs);
     // `parameters('x')` reads the definition's defaults (environment variables' current values
     // are not known to a local run).
@@ -67,7 +80,7 @@ pub async fn run_flow(flow: &Flow, trigger_outputs: Value, options: RunOptions) 
             state.scope.parameters.insert(parameter.name, value);
         }
     }
-    let mut runner = Runner { flow, options: &options, client, state, pass: None };
+    let mut runner = Runner { flow, options, client, state, pass: None, child_depth };
     let (steps, status) = runner.run_scope(&flow.actions, 0).await;
     let (status, error) = match runner.state.take_terminated() {
         _ if options.cancellation.is_cancelled() => {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::child_flow::ChildFlows;
 use crate::progress::{Cancellation, ProgressSink};
 use crate::record::StepStatus;
 
@@ -76,4 +77,9 @@ pub struct RunOptions {
     /// Wait actions end at once instead of waiting (their record says what they would have
     /// waited), so a flow with long delays can be test-run.
     pub skip_waits: bool,
+    /// The flows Workflow actions may run as child flows (the other flows of the solution).
+    pub child_flows: ChildFlows,
+    /// The HTTP client for Dataverse and HTTP steps: the caller's, to reuse its connections and
+    /// TLS setup across runs; else the run makes one when a step first needs it.
+    pub http_client: Option<reqwest::Client>,
 }

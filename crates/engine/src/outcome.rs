@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::record::{IdentityUsed, RetryAttempt, StepError, StepStatus};
+use crate::record::{IdentityUsed, RetryAttempt, RunRecord, StepError, StepStatus};
 
 pub(crate) struct Outcome {
     pub status: StepStatus,
@@ -13,11 +13,13 @@ pub(crate) struct Outcome {
     pub identity: Option<IdentityUsed>,
     /// Attempts that failed and were retried before this outcome.
     pub retries: Vec<RetryAttempt>,
+    /// The run of the child flow a Workflow action started.
+    pub child_run: Option<Box<RunRecord>>,
 }
 
 impl Outcome {
     pub fn succeeded(inputs: Option<Value>, outputs: Option<Value>) -> Self {
-        Outcome { status: StepStatus::Succeeded, code: Some("OK".into()), inputs, outputs, error: None, identity: None, retries: Vec::new() }
+        Outcome { status: StepStatus::Succeeded, code: Some("OK".into()), inputs, outputs, error: None, identity: None, retries: Vec::new(), child_run: None }
     }
 
     pub fn failed(inputs: Option<Value>, error: StepError) -> Self {
@@ -29,6 +31,7 @@ impl Outcome {
             error: Some(error),
             identity: None,
             retries: Vec::new(),
+            child_run: None,
         }
     }
 

@@ -102,6 +102,10 @@ pub struct StepRecord {
     /// (the runtime's `retryHistory`); the step's own status is its last attempt's.
     #[serde(default)]
     pub retry_history: Vec<RetryAttempt>,
+    /// For a Workflow action ("Run a Child Flow"): the child flow's own run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub child_run: Option<Box<RunRecord>>,
 }
 
 /// One attempt of a step that failed and was retried.

@@ -20,6 +20,7 @@ use crate::status::{aggregate_status, run_after_satisfied};
 use crate::dataverse_retry::{self, Attempts};
 use crate::retry::RetryPolicy;
 use crate::timeouts::{action_timeout, timed_out};
+use crate::child_flow::{self, ChildResult};
 use crate::{data_operations, dataverse, http_action, response, secure, static_results, variables, wait};
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -27,10 +28,12 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub(crate) struct Runner<'f> {
     pub flow: &'f Flow,
     pub options: &'f RunOptions,
-    pub client: Option<reqwest::Client>,
+    pub client: crate::http_client::SharedClient,
     pub state: RunState,
     /// The pass of the innermost loop running, for progress events.
     pub pass: Option<u64>,
+    /// How many child-flow runs enclose this run (0 for the run itself).
+    pub child_depth: usize,
 }
 
 /// A container's result: its own outcome plus its inner steps or iterations.
@@ -127,6 +130,7 @@ impl<'f> Runner<'f> {
                     .then(|| StepError::new("ActionFailed", format!("The mock of '{}' says Failed", action.name))),
                 identity: Some(IdentityUsed { user: "mock".into(), object_id: None, caller: None, source: IdentitySource::Mock }),
                 retries: Vec::new(),
+                child_run: None,
             };
             return finish(action, start_time, ContainerResult { outcome, steps: Vec::new(), iterations: Vec::new() });
         }
@@ -193,6 +197,11 @@ impl<'f> Runner<'f> {
             ActionKind::ParseJson => data_operations::parse_json(&self.state, name, raw_inputs),
             ActionKind::Wait => wait::run_wait(&self.state, name, raw_inputs, self.options.skip_waits, &self.options.cancellation).await,
             ActionKind::Response => response::respond(&self.state, name, raw_inputs),
+            ActionKind::Workflow => {
+                let ChildResult { mut outcome, run } = child_flow::run_child_flow(&self.state, self.options, name, raw_inputs, self.client.clone(), self.child_depth).await;
+                outcome.child_run = run.map(Box::new);
+                outcome
+            }
             ActionKind::Query => data_operations::query(&mut self.state, name, raw_inputs, self.options.limits.max_iterations),
             ActionKind::Select => data_operations::select(&mut self.state, name, raw_inputs, self.options.limits.max_iterations),
             _ if action.is_dataverse() => self.run_dataverse(action, raw_inputs).await,
@@ -206,7 +215,7 @@ impl<'f> Runner<'f> {
             Ok(inputs) => inputs,
             Err(e) => return Outcome::failed(None, invalid_template(name, "inputs", e)),
         };
-        let Some(client) = self.client.as_ref() else {
+        let Some(client) = self.client.get() else {
             return Outcome::failed(None, StepError::new("ConnectionFailure", "the engine has no HTTP client on this machine"));
         };
         http_action::run_http(client, name, inputs, &self.options.cancellation).await
@@ -227,7 +236,7 @@ impl<'f> Runner<'f> {
             Err(error) => return Outcome::failed(inputs, error),
         };
         let used = Some(identity.used.clone());
-        let (Some(environment_url), Some(client)) = (self.options.environment_url.as_deref(), self.client.as_ref()) else {
+        let (Some(environment_url), Some(client)) = (self.options.environment_url.as_deref(), self.client.get()) else {
             let error = StepError::new("NoEnvironment", format!("'{name}' calls Dataverse, but the run was given no environment URL (and no mock)"));
             return Outcome::failed(inputs, error).with_identity(used);
         };
@@ -300,6 +309,7 @@ fn finish(action: &Action, start_time: String, result: ContainerResult) -> StepR
         steps,
         iterations,
         retry_history: outcome.retries,
+        child_run: outcome.child_run,
     }
 }
 
@@ -344,5 +354,6 @@ pub(crate) fn skipped(action: &Action, code: &str, reason: &str) -> StepRecord {
             .collect(),
         iterations: Vec::new(),
         retry_history: Vec::new(),
+        child_run: None,
     }
 }

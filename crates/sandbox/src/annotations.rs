@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value as Json};
 
 use crate::metadata::{quote_ident, ColumnKind, Metadata, TableMeta};
+use crate::representation::selected_columns;
 use crate::store::rows::StoredRow;
 
 pub const FORMATTED_VALUE: &str = "OData.Community.Display.V1.FormattedValue";
@@ -50,15 +51,7 @@ pub fn annotate(
     if !wanted.any() {
         return Ok(());
     }
-    let all: Vec<usize>;
-    let columns = match selection {
-        Some(columns) => columns,
-        None => {
-            all = (0..table.columns.len()).collect();
-            &all
-        }
-    };
-    for &index in columns {
+    for index in selected_columns(table, selection) {
         let column = &table.columns[index];
         let value = &row.values[index];
         if matches!(value, SqlValue::Null) {

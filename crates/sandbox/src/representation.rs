@@ -18,15 +18,7 @@ pub fn row_json(table: &TableMeta, row: &StoredRow, selection: Option<&[usize]>)
     if table.has_column("versionnumber") {
         object.insert("@odata.etag".into(), Json::String(row.etag(table)));
     }
-    let all: Vec<usize>;
-    let columns = match selection {
-        Some(columns) => columns,
-        None => {
-            all = (0..table.columns.len()).collect();
-            &all
-        }
-    };
-    for &index in columns {
+    for index in selected_columns(table, selection) {
         let column = &table.columns[index];
         object.insert(column.property_name(), values::sql_to_json(column, &row.values[index]));
     }
@@ -34,6 +26,14 @@ pub fn row_json(table: &TableMeta, row: &StoredRow, selection: Option<&[usize]>)
     let primary = &table.columns[0];
     object.entry(primary.property_name()).or_insert_with(|| values::sql_to_json(primary, &row.values[0]));
     object
+}
+
+/// The column indexes a `$select` chose, or every column.
+pub fn selected_columns<'a>(table: &TableMeta, selection: Option<&'a [usize]>) -> Box<dyn Iterator<Item = usize> + 'a> {
+    match selection {
+        Some(columns) => Box::new(columns.iter().copied()),
+        None => Box::new(0..table.columns.len()),
+    }
 }
 
 /// `…/$metadata#contacts(fullname,emailaddress1)`: what a collection response describes.

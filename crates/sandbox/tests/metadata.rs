@@ -27,7 +27,15 @@ async fn one_table_with_its_columns_types_lookup_targets_and_choices() {
     assert_eq!(find("parentcustomerid")["AttributeType"], "Lookup");
     assert_eq!(find("parentcustomerid")["Targets"], serde_json::json!(["account", "contact"]));
     assert_eq!(find("preferredcontactmethodcode")["AttributeType"], "Picklist");
+    let options = &find("preferredcontactmethodcode")["OptionSet"]["Options"];
+    assert_eq!(options[0]["Value"], 1);
+    assert_eq!(options[0]["Label"]["UserLocalizedLabel"]["Label"], "Any", "labels as Dataverse gives them");
     assert_eq!(find("createdby")["IsValidForCreate"], false);
+
+    let choices = t.get("sam", "EntityDefinitions(LogicalName='contact')/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet").await;
+    assert_eq!(choices.status, 200, "{}", choices.body);
+    let names: Vec<&str> = choices.body["value"].as_array().unwrap().iter().filter_map(|a| a["LogicalName"].as_str()).collect();
+    assert!(names.contains(&"preferredcontactmethodcode") && !names.contains(&"fullname"), "{names:?}");
 
     let just_columns = t.get("sam", "EntityDefinitions(LogicalName='account')/Attributes").await;
     assert!(just_columns.body["value"].as_array().unwrap().iter().any(|a| a["LogicalName"] == "primarycontactid"));

@@ -2,6 +2,7 @@
 import type { IdentityUsed } from "./IdentityUsed";
 import type { IterationRecord } from "./IterationRecord";
 import type { RetryAttempt } from "./RetryAttempt";
+import type { RunRecord } from "./RunRecord";
 import type { StepError } from "./StepError";
 import type { StepStatus } from "./StepStatus";
 
@@ -30,4 +31,8 @@ iterations: Array<IterationRecord>,
  * The attempts that failed and were retried under the step's retry policy, oldest first
  * (the runtime's `retryHistory`); the step's own status is its last attempt's.
  */
-retryHistory: Array<RetryAttempt>, };
+retryHistory: Array<RetryAttempt>, 
+/**
+ * For a Workflow action ("Run a Child Flow"): the child flow's own run.
+ */
+childRun?: RunRecord, };

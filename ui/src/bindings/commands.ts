@@ -8,6 +8,7 @@ import type { AppInfo } from "./AppInfo";
 import type { AutosaveKeyRequest } from "./AutosaveKeyRequest";
 import type { AutosaveList } from "./AutosaveList";
 import type { BeginSignInRequest } from "./BeginSignInRequest";
+import type { ColumnChoices } from "./ColumnChoices";
 import type { ConnectionOption } from "./ConnectionOption";
 import type { ConnectionOptionsRequest } from "./ConnectionOptionsRequest";
 import type { ContentGroup } from "./ContentGroup";
@@ -15,6 +16,7 @@ import type { CopyStepsRequest } from "./CopyStepsRequest";
 import type { Diagnostic } from "./Diagnostic";
 import type { DynamicContentRequest } from "./DynamicContentRequest";
 import type { EditFlowRequest } from "./EditFlowRequest";
+import type { EnvironmentChoicesRequest } from "./EnvironmentChoicesRequest";
 import type { EnvironmentInfo } from "./EnvironmentInfo";
 import type { EnvironmentList } from "./EnvironmentList";
 import type { EnvironmentNameRequest } from "./EnvironmentNameRequest";
@@ -49,6 +51,8 @@ import type { SignOutRequest } from "./SignOutRequest";
 import type { SignedInResult } from "./SignedInResult";
 import type { StepParameters } from "./StepParameters";
 import type { StepParametersRequest } from "./StepParametersRequest";
+import type { StepSettings } from "./StepSettings";
+import type { StepSettingsRequest } from "./StepSettingsRequest";
 import type { ValidateFlowRequest } from "./ValidateFlowRequest";
 import type { WriteAutosaveRequest } from "./WriteAutosaveRequest";
 
@@ -87,6 +91,8 @@ export type Commands = {
   copy_steps: { request: CopyStepsRequest; response: string };
   dynamic_content: { request: DynamicContentRequest; response: Array<ContentGroup> };
   flow_from_text: { request: FlowFromTextRequest; response: FlowFromText };
+  step_settings: { request: StepSettingsRequest; response: StepSettings };
+  environment_choices: { request: EnvironmentChoicesRequest; response: Array<ColumnChoices> };
   new_flow: { request: NoArgs; response: FlowDocument };
   write_autosave: { request: WriteAutosaveRequest; response: Array<string> };
   list_autosaves: { request: NoArgs; response: AutosaveList };
@@ -131,6 +137,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "copy_steps",
   "dynamic_content",
   "flow_from_text",
+  "step_settings",
+  "environment_choices",
   "new_flow",
   "write_autosave",
   "list_autosaves",

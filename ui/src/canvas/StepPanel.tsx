@@ -11,6 +11,7 @@ import { explainDataverseError } from "../dataverseErrors";
 import type { StepMock } from "../bindings/StepMock";
 import { MockEditor } from "./MockEditor";
 import { DataverseProperties } from "./DataverseProperties";
+import { StepSettingsForm } from "./StepSettingsForm";
 import { runsAsLabel } from "./runsAs";
 
 /** The selected step: its name (rename), who it runs as (the connection picker), delete. */
@@ -156,6 +157,7 @@ export function StepPanel({
       {step.kind === "dataverse" && (
         <DataverseProperties backend={backend} flowJson={flow.source} action={step.name} edit={(change) => void edit(change, step.name)} />
       )}
+      <StepSettingsForm key={`settings:${step.name}`} backend={backend} flowJson={flow.source} step={step.name} edit={(change) => void edit(change, step.name)} />
       {mock && <MockEditor key={step.name} mock={mock.current} onChange={mock.set} />}
       {onRerunFrom && (
         <button type="button" className="toolbar__button" data-testid="rerun-from" onClick={onRerunFrom} title="Reuse the earlier run's outputs for the steps before this one">

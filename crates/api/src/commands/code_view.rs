@@ -63,27 +63,13 @@ fn refusal(e: FlowError) -> FlowFromText {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
     use serde_json::json;
 
-    use crate::{dispatch, ApiError, Context, Host, HostKind, Settings};
+    use crate::host::TestHost;
+    use crate::{dispatch, Context};
 
-    #[derive(Default)]
-    struct TestHost(Mutex<Settings>);
-
-    impl Host for TestHost {
-        fn kind(&self) -> HostKind {
-            HostKind::Browser
-        }
-        fn load_settings(&self) -> Result<Settings, ApiError> {
-            Ok(self.0.lock().unwrap().clone())
-        }
-        fn save_settings(&self, settings: &Settings) -> Result<(), ApiError> {
-            *self.0.lock().unwrap() = settings.clone();
-            Ok(())
-        }
-    }
 
     async fn from_text(text: &str) -> serde_json::Value {
         let ctx = Context::new(Arc::new(TestHost::default()));

@@ -2,7 +2,7 @@
 //! edited document (outline, diagnostics and the new JSON), so the model stays the source of truth.
 
 use flowbench_core::templates::{StepTemplate, TriggerTemplate};
-use flowbench_core::{ConnectionChoice, Flow, Position};
+use flowbench_core::{ConnectionChoice, Flow, Position, StepSetting};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -32,6 +32,9 @@ pub enum FlowEdit {
         #[ts(type = "unknown")]
         value: Option<serde_json::Value>,
     },
+    /// Sets a step's setting outside its parameters (concurrency, secure data, retry policy,
+    /// timeout, the Dataverse row trigger's change type, scope, filtering columns and run as).
+    SetSetting { action: String, setting: StepSetting },
 }
 
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
@@ -79,6 +82,7 @@ impl Command for EditFlow {
             FlowEdit::SetParameter { action, parameter, value } => {
                 flow.set_parameter(&action, &parameter, value.filter(|v| !v.is_null())).map_err(refused)?
             }
+            FlowEdit::SetSetting { action, setting } => flow.set_step_setting(&action, &setting).map_err(refused)?,
         }
         Ok(FlowDocument::of(request.name, request.path, &flow, &validation_context(ctx)))
     }

@@ -298,7 +298,7 @@ impl Command for GetEnvironmentTables {
 }
 
 /// A signed-in environment's Web API, as its default account.
-async fn signed_in_api<'c>(ctx: &'c Context, name: &str) -> Result<(Environment, WebApi<'c>), ApiError> {
+pub(crate) async fn signed_in_api<'c>(ctx: &'c Context, name: &str) -> Result<(Environment, WebApi<'c>), ApiError> {
     let environment = ctx.sign_ins.book()?.get(name)?.clone();
     let account = environment.choose_account(None)?.clone();
     let http = ctx.sign_ins.http();
@@ -308,7 +308,7 @@ async fn signed_in_api<'c>(ctx: &'c Context, name: &str) -> Result<(Environment,
 }
 
 /// The embedded sandbox's Web API, read as its administrator (metadata and rows for the forms).
-fn sandbox_api(ctx: &Context) -> Result<WebApi<'_>, ApiError> {
+pub(crate) fn sandbox_api(ctx: &Context) -> Result<WebApi<'_>, ApiError> {
     let sandbox = ctx.sandbox.as_ref().ok_or_else(|| ApiError::new(ErrorCode::Environment, "the embedded sandbox is not running"))?;
     let token = sandbox.sandbox.token_for("admin").map_err(|e| ApiError::new(ErrorCode::Environment, e.to_string()))?;
     Ok(WebApi::new(ctx.sign_ins.http(), &sandbox.url, token))

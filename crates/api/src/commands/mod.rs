@@ -1,6 +1,7 @@
 //! One file per command or close family of commands.
 
 pub mod app_info;
+pub mod choices;
 pub mod code_view;
 pub mod dynamic_content;
 pub mod edits;
@@ -13,4 +14,5 @@ pub mod preflight;
 pub mod runs;
 pub mod save;
 pub mod settings;
+pub mod step_settings;
 pub mod validation;

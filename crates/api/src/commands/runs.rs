@@ -91,6 +91,7 @@ pub(crate) struct FinishedRun {
 
 pub(crate) async fn execute_run(ctx: &Context, request: RunFlowRequest, mut watch: Watch) -> Result<FinishedRun, ApiError> {
     watch.skip_waits |= request.skip_waits.unwrap_or(false);
+    watch.http_client = Some(ctx.sign_ins.http().clone());
     let flow = Flow::parse(&request.flow_json)?;
     let environment = current_name(ctx)?;
     if !environment.eq_ignore_ascii_case(SANDBOX) {
@@ -219,7 +220,7 @@ impl Command for StartRun {
         // A flow that does not parse fails here, not in the background.
         Flow::parse(&request.flow_json)?;
         let (run_id, live) = ctx.live_runs.start();
-        let watch = Watch { progress: Some(live.sink()), cancellation: live.cancellation.clone(), skip_waits: false };
+        let watch = Watch { progress: Some(live.sink()), cancellation: live.cancellation.clone(), ..Watch::default() };
         let background = ctx.clone();
         let id = run_id.clone();
         tokio::spawn(async move {

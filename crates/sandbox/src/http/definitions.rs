@@ -71,6 +71,16 @@ pub fn answer(
             Ok(body)
         }
         Some("Attributes") => Ok(json!({ "@odata.context": format!("{context}('{logical}')/Attributes"), "value": attributes(table, metadata) })),
+        // A cast to one kind of column, as Dataverse takes it for type-specific properties:
+        // `Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata` lists the choice columns.
+        Some(cast) if cast.starts_with("Attributes/Microsoft.Dynamics.CRM.") => {
+            let type_name = &cast["Attributes/Microsoft.Dynamics.CRM.".len()..];
+            let kind = type_name
+                .strip_suffix("AttributeMetadata")
+                .ok_or_else(|| ApiError::not_implemented(format!("'EntityDefinitions(…)/{cast}'")))?;
+            let value: Vec<Json> = attributes(table, metadata).into_iter().filter(|a| a["AttributeType"] == kind).collect();
+            Ok(json!({ "@odata.context": format!("{context}('{logical}')/Attributes/Microsoft.Dynamics.CRM.{type_name}"), "value": value }))
+        }
         Some(kind @ ("OneToManyRelationships" | "ManyToOneRelationships")) => Ok(json!({
             "@odata.context": format!("{context}('{logical}')/{kind}"),
             "value": relationships(table, metadata, kind == "OneToManyRelationships"),
@@ -135,7 +145,8 @@ fn attributes(table: &TableMeta, metadata: &Metadata) -> Vec<Json> {
     table
         .columns
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(index, c)| {
             let (kind, extra) = match &c.kind {
                 ColumnKind::PrimaryKey | ColumnKind::Guid => ("Uniqueidentifier", json!({})),
                 ColumnKind::String { max_length } => ("String", json!({ "MaxLength": max_length })),
@@ -146,7 +157,20 @@ fn attributes(table: &TableMeta, metadata: &Metadata) -> Vec<Json> {
                 ColumnKind::Money => ("Money", json!({})),
                 ColumnKind::Boolean => ("Boolean", json!({})),
                 ColumnKind::DateTime => ("DateTime", json!({})),
-                ColumnKind::Choice { options } => ("Picklist", json!({ "OptionValues": options })),
+                // OptionValues is the sandbox's short form; OptionSet is Dataverse's, with labels.
+                ColumnKind::Choice { options } => {
+                    let labelled: Vec<Json> = options
+                        .iter()
+                        .map(|&value| {
+                            let label = match table.choice_label(index, i64::from(value)) {
+                                Some(label) => json!({ "UserLocalizedLabel": { "Label": label, "LanguageCode": 1033 } }),
+                                None => json!({ "UserLocalizedLabel": null, "LocalizedLabels": [] }),
+                            };
+                            json!({ "Value": value, "Label": label })
+                        })
+                        .collect();
+                    ("Picklist", json!({ "OptionValues": options, "OptionSet": { "Options": labelled } }))
+                }
                 ColumnKind::Lookup { targets } => {
                     let names: Vec<&str> = targets.iter().map(|&i| metadata.table(i).logical_name.as_str()).collect();
                     ("Lookup", json!({ "Targets": names }))

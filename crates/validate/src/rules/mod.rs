@@ -6,6 +6,7 @@ mod expressions;
 mod graph;
 mod limits;
 mod metadata;
+mod settings;
 mod structure;
 mod variables;
 
@@ -29,6 +30,7 @@ pub const CHECKS: &[Check] = &[
     dataverse::check,
     connections::check,
     limits::check,
+    settings::check,
     metadata::check,
 ];
 
@@ -73,6 +75,9 @@ pub const RULES: &[RuleInfo] = &[
     rule("dataverse/odata-syntax", Error, "A $select, $filter or $orderby value is not valid OData."),
     rule("dataverse/fetchxml-syntax", Error, "A FetchXML query is not well-formed or has no <fetch> root."),
     rule("dataverse/trigger-parameter", Error, "The Dataverse row trigger has a missing or out-of-range parameter."),
+    rule("settings/concurrency", Error, "A loop's concurrency is not a whole number from 1 to 50."),
+    rule("settings/retry-policy", Error, "A retry policy the runtime cannot read: its type, a count outside 1 to 90, or an interval that is not an ISO 8601 duration."),
+    rule("settings/timeout", Error, "An action's timeout is not an ISO 8601 duration."),
     rule("connection/undeclared", Error, "An action's connection is not declared in connectionReferences."),
     rule("connection/logical-name-undeclared", Error, "A connection reference's logical name is not declared by the solution."),
     rule("connection/invoker-without-invoker", Error, "The invoker's connection under a trigger that nobody invokes."),
