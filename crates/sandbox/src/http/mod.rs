@@ -11,6 +11,7 @@ mod multipart;
 mod resource;
 mod responses;
 mod routes;
+mod unbound_actions;
 pub mod throttle;
 
 pub use routes::router;

@@ -9,6 +9,7 @@ use crate::metadata::Metadata;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
     WhoAmI,
+    UnboundAction(super::unbound_actions::UnboundAction),
     Collection(usize),
     Row(usize, Guid),
 }
@@ -16,6 +17,9 @@ pub enum Resource {
 pub fn parse(metadata: &Metadata, segment: &str) -> Result<Resource, ApiError> {
     if segment == "WhoAmI" || segment == "WhoAmI()" {
         return Ok(Resource::WhoAmI);
+    }
+    if let Some(action) = super::unbound_actions::UnboundAction::named(segment) {
+        return Ok(Resource::UnboundAction(action));
     }
     // Parts of the Web API that later milestones add: say so rather than "not found".
     if segment.starts_with('$') || segment.starts_with("EntityDefinitions") || segment.starts_with("RelationshipDefinitions")

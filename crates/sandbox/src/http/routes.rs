@@ -238,6 +238,7 @@ pub(super) fn error_reply(state: &AppState, e: &ApiError) -> Response<Body> {
 fn check_method(method: &Method, resource: Resource) -> Result<(), ApiError> {
     let allowed: &[Method] = match resource {
         Resource::WhoAmI => &[Method::GET],
+        Resource::UnboundAction(_) => &[Method::POST],
         Resource::Collection(_) => &[Method::GET, Method::POST],
         Resource::Row(..) => &[Method::GET, Method::PATCH, Method::DELETE],
     };
@@ -267,6 +268,11 @@ pub(super) fn execute_on(
     let metadata = &core.metadata;
     let resolve = |conn: &rusqlite::Connection| Caller::resolve(conn, request.object_id, request.impersonation);
     match request.resource {
+        Resource::UnboundAction(action) => {
+            let body = json_object(&request.body)?;
+            super::unbound_actions::run(conn, metadata, &resolve(conn)?, action, &body)?;
+            Ok(Reply::new(204))
+        }
         Resource::WhoAmI => {
             let who = resolve(conn).map(|caller| operations::who_am_i(&caller, core.scenario.organization.id))?;
             Ok(Reply::json(

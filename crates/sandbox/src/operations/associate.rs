@@ -31,10 +31,10 @@ pub fn associate(
     caller.require_privilege(conn, referencing, Right::Append)?;
     caller.require_privilege(conn, referenced, Right::AppendTo)?;
     let row = load_referencing(conn, metadata, relationship, referencing_id)?;
-    caller.require_row_access(referencing, Right::Append, &row.security(referencing))?;
+    caller.require_row_access(conn, referencing, Right::Append, &row.security(referencing))?;
     let target = rows::load(conn, referenced, referenced_id)?
         .ok_or_else(|| ApiError::not_found(&referenced.logical_name, referenced_id))?;
-    caller.require_row_access(referenced, Right::AppendTo, &target.security(referenced))?;
+    caller.require_row_access(conn, referenced, Right::AppendTo, &target.security(referenced))?;
     write(conn, metadata, caller, relationship, referencing_id, Some(referenced_id))
 }
 
@@ -55,7 +55,7 @@ pub fn disassociate(
     caller.require_privilege(conn, referencing, Right::Append)?;
     caller.require_privilege(conn, referenced, Right::AppendTo)?;
     let row = load_referencing(conn, metadata, relationship, referencing_id)?;
-    caller.require_row_access(referencing, Right::Append, &row.security(referencing))?;
+    caller.require_row_access(conn, referencing, Right::Append, &row.security(referencing))?;
     let column = relationship.referencing_column;
     let current = match (row.targets[column].as_deref(), &row.values[column]) {
         (Some(table), rusqlite::types::Value::Text(id)) if table == referenced.logical_name => Guid::parse(id).ok(),
@@ -66,7 +66,7 @@ pub fn disassociate(
         return Ok(());
     };
     if let Some(target) = rows::load(conn, referenced, current)? {
-        caller.require_row_access(referenced, Right::AppendTo, &target.security(referenced))?;
+        caller.require_row_access(conn, referenced, Right::AppendTo, &target.security(referenced))?;
     }
     write(conn, metadata, caller, relationship, referencing_id, None)
 }

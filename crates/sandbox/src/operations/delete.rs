@@ -27,12 +27,13 @@ pub fn delete(
             return Err(ApiError::version_mismatch());
         }
     }
-    caller.require_row_access(table, Right::Delete, &row.security(table))?;
+    caller.require_row_access(conn, table, Right::Delete, &row.security(table))?;
     if ["systemuser", "team", "businessunit"].contains(&table.logical_name.as_str()) {
         // Rows of these own other rows and hold the security model together.
         return Err(ApiError::not_implemented(format!("Deleting a {} row", table.logical_name)));
     }
     rows::clear_references_to(conn, metadata.tables(), &table.logical_name, id)?;
     rows::delete(conn, table, id)?;
+    super::forget_shares(conn, id)?;
     audit::record(conn, metadata, caller, table, id, Action::Delete, &audit::deleted(table, &row))
 }

@@ -54,7 +54,7 @@ pub fn expand(
                     None => None,
                 };
                 Expanded::Single(
-                    loaded.filter(|r| caller.require_row_access(related, Right::Read, &r.security(related)).is_ok()),
+                    loaded.filter(|r| caller.require_row_access(conn, related, Right::Read, &r.security(related)).is_ok()),
                 )
             }
             ExpandKind::Collection { relationship } => {

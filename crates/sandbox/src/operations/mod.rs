@@ -9,6 +9,7 @@ mod fetch;
 mod list;
 mod privileges;
 mod retrieve;
+mod sharing;
 mod team_members;
 mod update;
 mod whoami;
@@ -21,6 +22,7 @@ pub use fetch::fetch;
 pub use list::{list, ListRequest};
 pub use privileges::{retrieve_team_privileges, retrieve_user_privileges, RolePrivilege};
 pub use retrieve::{retrieve, Retrieved};
+pub use sharing::{access_mask, forget_shares, share, ShareChange};
 pub use team_members::{change_team_members, MembershipChange};
 pub use update::{upsert, Preconditions, Upserted};
 pub use whoami::who_am_i;
@@ -50,7 +52,7 @@ fn check_lookups(
     }
     caller.require_privilege(conn, table, Right::Append)?;
     if let Some(row) = row {
-        caller.require_row_access(table, Right::Append, &row.security(table))?;
+        caller.require_row_access(conn, table, Right::Append, &row.security(table))?;
     }
     for target in lookups.iter().filter_map(|l| l.target) {
         // The privilege first, so that a caller without it learns nothing about the rows.
@@ -58,7 +60,7 @@ fn check_lookups(
         caller.require_privilege(conn, target_table, Right::AppendTo)?;
         let target_row = rows::load(conn, target_table, target.id)?
             .ok_or_else(|| ApiError::not_found(&target_table.logical_name, target.id))?;
-        caller.require_row_access(target_table, Right::AppendTo, &target_row.security(target_table))?;
+        caller.require_row_access(conn, target_table, Right::AppendTo, &target_row.security(target_table))?;
     }
     Ok(())
 }

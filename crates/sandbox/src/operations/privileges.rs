@@ -56,7 +56,7 @@ fn require_read(conn: &Connection, metadata: &Metadata, caller: &Caller, table: 
         .ok_or_else(|| ApiError::unexpected(format!("the scenario declares no {table} table")))?;
     caller.require_privilege(conn, meta, Right::Read)?;
     let row = rows::load(conn, meta, id)?.ok_or_else(|| ApiError::not_found(table, id))?;
-    caller.require_row_access(meta, Right::Read, &row.security(meta))
+    caller.require_row_access(conn, meta, Right::Read, &row.security(meta))
 }
 
 fn listed(conn: &Connection, principal: &Principal, only: Option<&str>) -> Result<Vec<RolePrivilege>, ApiError> {

@@ -25,7 +25,7 @@ pub fn retrieve(
 ) -> Result<Retrieved, ApiError> {
     caller.require_privilege(conn, table, Right::Read)?;
     let row = rows::load(conn, table, id)?.ok_or_else(|| ApiError::not_found(&table.logical_name, id))?;
-    caller.require_row_access(table, Right::Read, &row.security(table))?;
+    caller.require_row_access(conn, table, Right::Read, &row.security(table))?;
     // `If-None-Match: null` is what clients send to defeat caches; only an ETag counts here.
     if let Some(tag) = if_none_match.filter(|t| t.contains('"')) {
         if etag_matches(tag, &row, table) {

@@ -30,7 +30,7 @@ pub fn change_team_members(
     // Changing who is in a team writes the team.
     caller.require_privilege(conn, teams, Right::Write)?;
     let team = rows::load(conn, teams, team_id)?.ok_or_else(|| ApiError::not_found("team", team_id))?;
-    caller.require_row_access(teams, Right::Write, &team.security(teams))?;
+    caller.require_row_access(conn, teams, Right::Write, &team.security(teams))?;
     for &member in members {
         if !rows::exists(conn, users, member)? {
             return Err(ApiError::not_found("systemuser", member));

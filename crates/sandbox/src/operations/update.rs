@@ -52,7 +52,7 @@ pub fn upsert(
             return Err(ApiError::version_mismatch());
         }
     }
-    caller.require_row_access(table, Right::Write, &existing.security(table))?;
+    caller.require_row_access(conn, table, Right::Write, &existing.security(table))?;
 
     let payload = payload::parse(metadata, table, body).map_err(|e| ApiError::payload(e.message))?;
     if payload.id.is_some_and(|body_id| body_id != id) {
@@ -69,7 +69,7 @@ pub fn upsert(
         if current != Some(owner.id) {
             // Assigning: Dataverse describes Assign as a PATCH of ownerid.
             caller.require_privilege(conn, table, Right::Assign)?;
-            caller.require_row_access(table, Right::Assign, &existing.security(table))?;
+            caller.require_row_access(conn, table, Right::Assign, &existing.security(table))?;
             let (owner, kind, unit) = owner_of(&resolve_new_owner(conn, metadata, caller, table, owner)?);
             cells.set_owner(table, owner, kind, unit);
             assigned = true;

@@ -206,6 +206,20 @@ impl Right {
     }
 
     /// The AccessRights name Dataverse uses in row-access errors.
+    /// Dataverse's AccessRights flag for this right (what GrantAccess's AccessMask names).
+    pub fn access_mask(self) -> u32 {
+        match self {
+            Right::Read => 1,
+            Right::Write => 2,
+            Right::Append => 4,
+            Right::AppendTo => 16,
+            Right::Create => 32,
+            Right::Delete => 65_536,
+            Right::Share => 262_144,
+            Right::Assign => 524_288,
+        }
+    }
+
     pub fn access_right_name(self) -> &'static str {
         match self {
             Right::Create => "CreateAccess",

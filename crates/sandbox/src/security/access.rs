@@ -3,7 +3,9 @@
 
 use crate::guid::Guid;
 use crate::metadata::{quote_ident, TableMeta};
-use crate::scenario::{Depth, Ownership};
+use rusqlite::OptionalExtension;
+
+use crate::scenario::{Depth, Ownership, Right};
 use crate::security::{BusinessUnitTree, Principal, PrincipalKind};
 use crate::sql::SqlFragment;
 
@@ -88,8 +90,30 @@ impl ReadScope {
                 business_units.iter().map(Guid::to_string),
             ));
         }
+        // Rows shared with the principal or one of its teams (GrantAccess) with read access.
+        reach.push(SqlFragment::new(
+            format!(
+                "{} IN (SELECT objectid FROM _sandbox_share WHERE principalid IN ({}) AND (mask & {}) != 0)",
+                quote_ident(&table.primary_id),
+                vec!["?"; owners.len()].join(", "),
+                Right::Read.access_mask()
+            ),
+            owners.iter().map(|o| rusqlite::types::Value::Text(o.to_string())).collect(),
+        ));
         Some(SqlFragment::any(reach))
     }
+}
+
+/// The access rights the row is shared with `principal` (or its teams) through GrantAccess.
+pub fn shared_access(conn: &rusqlite::Connection, principal: &Principal, row: Guid) -> rusqlite::Result<u32> {
+    let mut statement = conn.prepare_cached("SELECT mask FROM _sandbox_share WHERE objectid = ?1 AND principalid = ?2")?;
+    let mut mask = 0u32;
+    for id in std::iter::once(&principal.id).chain(&principal.teams) {
+        if let Some(m) = statement.query_row([row.to_string(), id.to_string()], |r| r.get::<_, i64>(0)).optional()? {
+            mask |= m as u32;
+        }
+    }
+    Ok(mask)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::api_error::{ApiError, ACCESS_CHECK_FAILED, NOT_A_MEMBER, PRIVILEGE_DE
 use crate::guid::Guid;
 use crate::metadata::TableMeta;
 use crate::scenario::Right;
-use crate::security::access::{has_row_access, read_scope};
+use crate::security::access::{has_row_access, read_scope, shared_access};
 use crate::security::principal::privilege_id;
 use crate::security::privileges::{table_privilege, ACT_ON_BEHALF_OF_ANOTHER_USER};
 use crate::security::{BusinessUnitTree, Principal, PrincipalKind, RowSecurity};
@@ -89,10 +89,17 @@ impl Caller {
     }
 
     /// The row check (step 2) for an existing row.
-    pub fn require_row_access(&self, table: &TableMeta, right: Right, row: &RowSecurity) -> Result<(), ApiError> {
+    /// A row shared with the principal (GrantAccess) for `right` passes too, as long as the
+    /// principal holds the privilege at all.
+    pub fn require_row_access(&self, conn: &Connection, table: &TableMeta, right: Right, row: &RowSecurity) -> Result<(), ApiError> {
         let privilege = table_privilege(table, right);
         for principal in self.principals() {
-            if !has_row_access(principal, &self.tree, &privilege, row) {
+            if has_row_access(principal, &self.tree, &privilege, row) {
+                continue;
+            }
+            let shared = principal.privileges.holds(&privilege)
+                && shared_access(conn, principal, row.id)? & right.access_mask() != 0;
+            if !shared {
                 return Err(access_denied(principal, table, right, row));
             }
         }

@@ -21,8 +21,8 @@ use crate::metadata::Metadata;
 use crate::scenario::Scenario;
 
 /// Bumped when the layout of the store changes; a store of another version is re-seeded.
-/// 2: the audit table and its counter.
-const STORE_FORMAT: &str = "2";
+/// 2: the audit table and its counter. 3: rows shared through GrantAccess.
+const STORE_FORMAT: &str = "3";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -17,6 +17,9 @@ CREATE TABLE _sandbox_userrole (systemuserid TEXT NOT NULL, roleid TEXT NOT NULL
 CREATE TABLE _sandbox_teamrole (teamid TEXT NOT NULL, roleid TEXT NOT NULL, PRIMARY KEY (teamid, roleid)) STRICT;
 CREATE TABLE _sandbox_teammember (teamid TEXT NOT NULL, systemuserid TEXT NOT NULL, PRIMARY KEY (teamid, systemuserid)) STRICT;
 CREATE INDEX _sandbox_teammember_user ON _sandbox_teammember (systemuserid);
+CREATE TABLE _sandbox_share (objectid TEXT NOT NULL, principalid TEXT NOT NULL, principaltype INTEGER NOT NULL,
+    mask INTEGER NOT NULL, PRIMARY KEY (objectid, principalid)) STRICT;
+CREATE INDEX _sandbox_share_principal ON _sandbox_share (principalid);
 INSERT INTO _sandbox_counter (name, value) VALUES ('versionnumber', 1000), ('audit', 0);
 ";
 
