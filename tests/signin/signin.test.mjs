@@ -114,7 +114,7 @@ describe("sign-in against an OpenID Connect provider", () => {
     ]);
     // Nora lacks prvCreateContact: impersonation intersects privileges, so the step fails as her.
     assert.equal(run.code, 1);
-    assert.match(run.stdout, /FAIL Add_a_contact\s+as nora@flowbench\.test \(impersonated by a0000000/);
+    assert.match(run.stdout, /\| Add_a_contact \| Failed\s+\| nora@flowbench\.test \(impersonated by a0000000/);
     assert.match(run.stdout, /prvCreateContact/);
 
     const asSam = await flowbench([
@@ -146,7 +146,7 @@ describe("sign-in against an OpenID Connect provider", () => {
 
     const run = await flowbench(["run", FLOW, "--env", "test", "--trigger-body", '{"text":"Signed-In-Sam"}']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /ok\s+Add_a_contact\s+as sam@flowbench\.test\n/);
+    assert.match(run.stdout, /\| Add_a_contact \| Succeeded \| sam@flowbench\.test\s+\|/);
     const row = await contactNamed("Signed-In-Sam");
     assert.equal(row._createdby_value.toLowerCase(), await userId("sam@flowbench.test"));
   });
@@ -226,7 +226,7 @@ describe("sign-in against an OpenID Connect provider", () => {
     writeFileSync(embeddedFlow, JSON.stringify(embedded));
     const run = await flowbench(["run", embeddedFlow, "--env", "test", "--trigger-body", '{"text":"Bound-Reference"}']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, new RegExp(`ok\\s+Add_a_contact\\s+as ${APP_CLIENT_ID}`));
+    assert.match(run.stdout, new RegExp(`\\| Add_a_contact \\| Succeeded \\| ${APP_CLIENT_ID}\\s+\\|`));
     const row = await contactNamed("Bound-Reference");
     assert.equal(row._createdby_value.toLowerCase(), await userId("svc-flows@flowbench.test"));
   });
@@ -309,7 +309,7 @@ describe("sign-in against an OpenID Connect provider", () => {
     assert.equal(who.code, 1);
     assert.match(who.stderr, /error\[signin_expired\]: the sign-in has expired or was revoked .*; sign in again/);
     const run = await flowbench(["run", FLOW, "--env", "test", "--owner", "sam@flowbench.test", "--trigger-body", '{"text":"Never"}']);
-    assert.equal(run.code, 1);
+    assert.equal(run.code, 2, "a run that cannot start exits 2");
     assert.match(run.stderr, /error\[not_signed_in\]: sam@flowbench\.test has no stored sign-in for 'test'/);
 
     const out = await flowbench(["logout", "--env", "test", "sam@flowbench.test"]);
