@@ -383,8 +383,9 @@ export function App({ backend }: { backend: Backend }) {
         const { events, record } = progress;
         live.apply(events);
         if (record) {
+          // The record's results replace the streamed ones (an effect below): only the cards
+          // whose result differs render again.
           setRun({ ...IDLE_RUN, record });
-          live.clear();
           setRunHistory(await backend.call("run_history", { flowKey: key }));
           setRunContext({ id: progress.storedId, persona, triggerBody });
           return;

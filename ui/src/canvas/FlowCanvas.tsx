@@ -71,6 +71,7 @@ export const FlowCanvas = memo(function FlowCanvas({
   // A card whose data did not change keeps its node object, so React Flow re-renders only the
   // cards a streamed status touched (a 500-step run stays smooth).
   const previous = useRef(new Map<string, Node>());
+  const previousList = useRef<Node[]>([]);
   const nodes = useMemo(() => {
     const kept = new Map<string, Node>();
     const list = layout.nodes.map((n): Node => {
@@ -97,6 +98,11 @@ export const FlowCanvas = memo(function FlowCanvas({
       return same ? old : node;
     });
     previous.current = kept;
+    // Nothing changed (a run started or ended without touching a card): the same array, so React
+    // Flow does not walk 500 nodes again.
+    const before = previousList.current;
+    if (list.length === before.length && list.every((node, i) => node === before[i])) return before;
+    previousList.current = list;
     return list;
     // pagerFor reads loops, passes and onShowPass, listed here.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -8,9 +8,18 @@ import { applyProgress, sameResult, type StepRunResult } from "../runs";
  * card alone, the canvas (500 nodes) is never rebuilt for a status, and when the record arrives
  * only the cards whose result differs from what streamed in change.
  */
+/** Cards told of a change per frame: a fast run sends hundreds of statuses in one poll. */
+const CARDS_PER_FRAME = 25;
+
+const nextFrame = (work: () => void) =>
+  typeof requestAnimationFrame === "function" ? requestAnimationFrame(() => work()) : setTimeout(work, 0);
+
 export class LiveStatusStore {
   private statuses = new Map<string, StepRunResult>();
   private listeners = new Map<string, Set<() => void>>();
+  /** Steps whose cards have yet to hear of their change, told a frame's worth at a time. */
+  private pending = new Set<string>();
+  private scheduled = false;
 
   get(step: string): StepRunResult | undefined {
     return this.statuses.get(step);
@@ -20,7 +29,7 @@ export class LiveStatusStore {
     const next = applyProgress(this.statuses, events);
     const changed = new Set(events.map((e) => e.step).filter((step) => next.get(step) !== this.statuses.get(step)));
     this.statuses = next;
-    for (const step of changed) this.listeners.get(step)?.forEach((notify) => notify());
+    this.tell(changed);
   }
 
   clear() {
@@ -35,7 +44,28 @@ export class LiveStatusStore {
     // Unchanged entries keep their identity, so their cards do not render again.
     for (const step of steps) if (!changed.includes(step) && next.has(step)) next.set(step, this.statuses.get(step)!);
     this.statuses = next;
-    for (const step of changed) this.listeners.get(step)?.forEach((notify) => notify());
+    this.tell(changed);
+  }
+
+  /** A card reads the newest status whenever it renders; only the telling is spread over frames. */
+  private tell(steps: Iterable<string>) {
+    for (const step of steps) this.pending.add(step);
+    if (this.pending.size > 0 && !this.scheduled) {
+      this.scheduled = true;
+      nextFrame(() => this.flush());
+    }
+  }
+
+  private flush() {
+    this.scheduled = false;
+    let told = 0;
+    for (const step of this.pending) {
+      if (told === CARDS_PER_FRAME) break;
+      this.pending.delete(step);
+      this.listeners.get(step)?.forEach((notify) => notify());
+      told++;
+    }
+    this.tell([]);
   }
 
   subscribe(step: string, notify: () => void): () => void {
