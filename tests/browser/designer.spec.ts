@@ -1,6 +1,6 @@
 import { type Page, expect, test } from "@playwright/test";
+import { browserFixture, openFixture, url } from "./designer-page";
 
-const url = () => process.env.FLOWBENCH_URL!;
 const base = () => url().split("#")[0];
 const secret = () => url().split("#token=")[1];
 
@@ -113,8 +113,6 @@ test("a path that cannot be opened says why and keeps the flow on screen", async
   await expect(page.getByTestId("step-card")).toHaveCount(6);
 });
 
-const browserFixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-
 /**
  * The whole text of the code view, as a maker gets it: select all and copy (the editor draws only
  * the lines near view, so the page never holds all of it).
@@ -125,15 +123,6 @@ async function codeText(page: Page): Promise<string> {
   await page.keyboard.press("Control+a");
   await page.keyboard.press("Control+c");
   return page.evaluate(() => navigator.clipboard.readText());
-}
-
-/** Opens the designer, then a fixture flow through the Open dialog. */
-async function openFixture(page: Page, name: string) {
-  await page.goto(url());
-  await expect(page.getByTestId("step-card")).toHaveCount(6);
-  page.once("dialog", (dialog) => dialog.accept(browserFixture(`${name}.json`)));
-  await page.getByTestId("open").click();
-  await expect(page.getByTestId("flow-name")).toHaveText(name);
 }
 
 test("a test run as a persona who holds the privilege is all green, and as one who does not names it", async ({ page }) => {

@@ -1,16 +1,5 @@
 import { type Page, expect, test } from "@playwright/test";
-
-const url = () => process.env.FLOWBENCH_URL!;
-const browserFixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-
-/** Opens the designer, then a fixture flow through the Open dialog. */
-async function openFixture(page: Page, name: string) {
-  await page.goto(url());
-  await expect(page.getByTestId("step-card")).toHaveCount(6);
-  page.once("dialog", (dialog) => dialog.accept(browserFixture(`${name}.json`)));
-  await page.getByTestId("open").click();
-  await expect(page.getByTestId("flow-name")).toHaveText(name);
-}
+import { openFixture, url } from "./designer-page";
 
 /** The sample flow with the follow-up task's panel open; its subject field. */
 async function subjectField(page: Page) {

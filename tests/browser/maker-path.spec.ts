@@ -5,20 +5,8 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Page, expect, test } from "@playwright/test";
-
-const url = () => process.env.FLOWBENCH_URL!;
-
-async function flowJson(page: Page) {
-  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-  await page.getByTestId("toggle-code").click();
-  await page.getByTestId("code-editor").click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.press("Control+c");
-  const text = await page.evaluate(() => navigator.clipboard.readText());
-  await page.getByTestId("toggle-code").click();
-  return JSON.parse(text);
-}
+import { expect, test } from "@playwright/test";
+import { flowJson, url } from "./designer-page";
 
 test("new flow → Add a new row → table, columns, Invoker's connection, badge → an error fixed → undo, redo → solution zip out and in again", async ({ page }) => {
   const dir = mkdtempSync(path.join(tmpdir(), "flowbench-maker-"));

@@ -2,34 +2,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Page, expect, test } from "@playwright/test";
+import { browserFixture, flowJson, openFixture, url } from "./designer-page";
 
 // A step's Settings and the column value pickers, against the real backend: what the maker sets
 // lands in the flow JSON exactly as Power Automate writes it, and bad input changes nothing.
 
-const url = () => process.env.FLOWBENCH_URL!;
-const browserFixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
-/** The flow JSON as the code view holds it (select all, copy), with the canvas back afterwards. */
-async function flowJson(page: Page) {
-  await page.getByTestId("toggle-code").click();
-  await page.getByTestId("code-editor").click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.press("Control+c");
-  const text = await page.evaluate(() => navigator.clipboard.readText());
-  await page.getByTestId("toggle-code").click();
-  await expect(page.getByTestId("code-editor")).toHaveCount(0);
-  return JSON.parse(text).properties.definition;
-}
-
-async function openFixture(page: Page, name: string) {
-  await page.goto(url());
-  await expect(page.getByTestId("step-card")).toHaveCount(6);
-  page.once("dialog", (dialog) => dialog.accept(browserFixture(`${name}.json`)));
-  await page.getByTestId("open").click();
-  await expect(page.getByTestId("flow-name")).toHaveText(name);
-}
+/** The flow's definition as the code view holds it. */
+const definition = async (page: Page) => (await flowJson(page)).properties.definition;
 
 test("a loop's concurrency is set in its Settings and written under runtimeConfiguration", async ({ page }) => {
   await openFixture(page, "loop");
@@ -39,7 +20,7 @@ test("a loop's concurrency is set in its Settings and written under runtimeConfi
   await expect(settings.getByRole("checkbox", { name: "Concurrency control" })).toBeChecked();
   const degree = settings.getByRole("spinbutton", { name: "Degree of parallelism (1–50)" });
   await expect(degree).toHaveValue("20");
-  expect((await flowJson(page)).actions.Each_value.runtimeConfiguration).toEqual({ concurrency: { repetitions: 20 } });
+  expect((await definition(page)).actions.Each_value.runtimeConfiguration).toEqual({ concurrency: { repetitions: 20 } });
 
   // Out of range: said inline, and the flow keeps 20.
   await page.locator('[data-step="Each_value"]').click();
@@ -47,14 +28,14 @@ test("a loop's concurrency is set in its Settings and written under runtimeConfi
   await degree.press("Enter");
   await expect(page.getByTestId("setting-concurrency-error")).toHaveText("The degree of parallelism must be from 1 to 50, not 60.");
   await expect(degree).toHaveAttribute("aria-invalid", "true");
-  expect((await flowJson(page)).actions.Each_value.runtimeConfiguration).toEqual({ concurrency: { repetitions: 20 } });
+  expect((await definition(page)).actions.Each_value.runtimeConfiguration).toEqual({ concurrency: { repetitions: 20 } });
 
   await page.locator('[data-step="Each_value"]').click();
   await degree.fill("5");
   await page.getByTestId("setting-concurrency-apply").click();
   await expect(degree).toHaveValue("5");
   await expect(page.getByTestId("setting-concurrency-error")).toHaveCount(0);
-  expect((await flowJson(page)).actions.Each_value.runtimeConfiguration).toEqual({ concurrency: { repetitions: 5 } });
+  expect((await definition(page)).actions.Each_value.runtimeConfiguration).toEqual({ concurrency: { repetitions: 5 } });
 
   // Each setting is one undo step.
   await page.locator('[data-step="Each_value"]').click();
@@ -68,7 +49,7 @@ test("a loop's concurrency is set in its Settings and written under runtimeConfi
   await settings.getByRole("checkbox", { name: "Concurrency control" }).click();
   await expect(settings.getByRole("checkbox", { name: "Concurrency control" })).not.toBeChecked();
   await expect(degree).toHaveCount(0);
-  const loop = (await flowJson(page)).actions.Each_value;
+  const loop = (await definition(page)).actions.Each_value;
   expect(loop.runtimeConfiguration).toBeUndefined();
   expect(Object.keys(loop)).toEqual(["type", "foreach", "actions", "runAfter"]);
 });
@@ -90,7 +71,7 @@ test("a retry policy is written to the step's inputs; a timeout that is not a du
   await page.getByTestId("setting-secure-outputs").click();
   await expect(page.getByTestId("setting-secure-outputs")).toBeChecked();
 
-  const step = (await flowJson(page)).actions.Add_a_contact;
+  const step = (await definition(page)).actions.Add_a_contact;
   expect(step.inputs.retryPolicy).toEqual({ type: "exponential", count: 5, interval: "PT10S", maximumInterval: "PT1H" });
   expect(step.limit).toBeUndefined();
   expect(step.runtimeConfiguration).toEqual({ secureData: { properties: ["outputs"] } });
@@ -103,7 +84,7 @@ test("a retry policy is written to the step's inputs; a timeout that is not a du
   await expect(page.getByTestId("setting-retry-count-error")).toHaveText("The retry count must be from 1 to 90, not 91.");
   await page.getByTestId("setting-timeout").fill("PT2M");
   await page.getByTestId("setting-timeout-apply").click();
-  const after = (await flowJson(page)).actions.Add_a_contact;
+  const after = (await definition(page)).actions.Add_a_contact;
   expect(after.inputs.retryPolicy.count).toBe(5);
   expect(after.limit).toEqual({ timeout: "PT2M" });
 });
@@ -131,7 +112,7 @@ test("the Dataverse trigger's change type, filtering columns and run as are set 
   await settings.getByRole("radio", { name: "Row owner", exact: true }).click();
   await expect(settings.getByRole("radio", { name: "Row owner", exact: true })).toBeChecked();
 
-  const trigger = (await flowJson(page)).triggers.When_a_contact_is_added.inputs.parameters;
+  const trigger = (await definition(page)).triggers.When_a_contact_is_added.inputs.parameters;
   expect(trigger).toEqual({
     "subscriptionRequest/message": 4,
     "subscriptionRequest/entityname": "contact",
@@ -158,7 +139,7 @@ test("a choice column is picked by its label and a lookup by a row of its table"
   await row.selectOption({ label: "Contoso Ltd (a0000000…)" });
   await expect(row).toHaveValue("accounts(a0000000-0000-4000-8000-000000000001)");
 
-  const parameters = (await flowJson(page)).actions.Add_a_contact.inputs.parameters;
+  const parameters = (await definition(page)).actions.Add_a_contact.inputs.parameters;
   expect(parameters).toEqual({
     entityName: "contacts",
     "item/lastname": "@triggerBody()?['text']",
