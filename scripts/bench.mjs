@@ -72,6 +72,14 @@ if (existsSync(sandboxResults) && statSync(sandboxResults).mtimeMs >= started) {
     console.log(` ${r.name.padEnd(48)}  latency    p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms over ${r.requests} requests`);
   }
 }
+// The engine bench writes its overhead ratios, each with its target.
+const engineResults = path.join(TARGET_DIR, "bench", "engine.json");
+if (existsSync(engineResults) && statSync(engineResults).mtimeMs >= started) {
+  for (const r of JSON.parse(readFileSync(engineResults, "utf8"))) {
+    const verdict = r.value <= r.target ? `target ≤${r.target} met` : `target ≤${r.target} MISSED`;
+    console.log(` ${r.name.padEnd(48)}  ratio      ${r.value.toFixed(2).padStart(9)}x  ${verdict}; ${r.detail}`);
+  }
+}
 // Pairs measured against a floor (`<group>/flowbench/<input>` vs `<group>/<floor>/<input>`).
 for (const r of rows) {
   const m = /^(.*)\/flowbench\/(.*)$/.exec(r.name);

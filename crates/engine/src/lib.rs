@@ -43,7 +43,7 @@ use serde_json::Value;
 pub use child_flow::ChildFlows;
 pub use options::{Identities, Identity, Limits, Mock, RunOptions};
 pub use progress::{Cancellation, ProgressEvent, ProgressSink, StepProgress};
-pub use record::{IdentitySource, IdentityUsed, IterationRecord, RetryAttempt, RunRecord, RunResponse, RunStatus, StepError, StepRecord, StepStatus};
+pub use record::{HttpExchanges, IdentitySource, IdentityUsed, IterationRecord, RetryAttempt, RunRecord, RunResponse, RunStatus, StepError, StepRecord, StepStatus};
 
 use record::now_rfc3339;
 use http_client::SharedClient;

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::record::{IdentityUsed, RetryAttempt, RunRecord, StepError, StepStatus};
+use crate::record::{HttpExchanges, IdentityUsed, RetryAttempt, RunRecord, StepError, StepStatus};
 
 pub(crate) struct Outcome {
     pub status: StepStatus,
@@ -15,11 +15,13 @@ pub(crate) struct Outcome {
     pub retries: Vec<RetryAttempt>,
     /// The run of the child flow a Workflow action started.
     pub child_run: Option<Box<RunRecord>>,
+    /// The requests a step sent and how long their answers took.
+    pub http: Option<HttpExchanges>,
 }
 
 impl Outcome {
     pub fn succeeded(inputs: Option<Value>, outputs: Option<Value>) -> Self {
-        Outcome { status: StepStatus::Succeeded, code: Some("OK".into()), inputs, outputs, error: None, identity: None, retries: Vec::new(), child_run: None }
+        Outcome { status: StepStatus::Succeeded, code: Some("OK".into()), inputs, outputs, error: None, identity: None, retries: Vec::new(), child_run: None, http: None }
     }
 
     pub fn failed(inputs: Option<Value>, error: StepError) -> Self {
@@ -32,6 +34,7 @@ impl Outcome {
             identity: None,
             retries: Vec::new(),
             child_run: None,
+            http: None,
         }
     }
 

@@ -106,6 +106,19 @@ pub struct StepRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub child_run: Option<Box<RunRecord>>,
+    /// For a step that called out (Dataverse): how many requests it sent, retries included, and
+    /// the time spent waiting for their answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub http: Option<HttpExchanges>,
+}
+
+#[derive(Serialize, Deserialize, TS, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpExchanges {
+    pub requests: u32,
+    /// From sending each request to the end of its answer's body, summed.
+    pub round_trip_ms: f64,
 }
 
 /// One attempt of a step that failed and was retried.

@@ -131,6 +131,7 @@ impl<'f> Runner<'f> {
                 identity: Some(IdentityUsed { user: "mock".into(), object_id: None, caller: None, source: IdentitySource::Mock }),
                 retries: Vec::new(),
                 child_run: None,
+                http: None,
             };
             return finish(action, start_time, ContainerResult { outcome, steps: Vec::new(), iterations: Vec::new() });
         }
@@ -249,17 +250,19 @@ impl<'f> Runner<'f> {
             Err(message) => return Outcome::failed(inputs, StepError::new("InvalidTemplate", format!("'{name}': {message}"))).with_identity(used),
         };
         let call = dataverse_retry::Call { client, environment_url, operation, parameters: &parameters, identity: &identity };
-        let Attempts { result, retries } = dataverse_retry::run_with_retries(call, &policy, &self.options.cancellation).await;
+        let Attempts { result, retries, http } = dataverse_retry::run_with_retries(call, &policy, &self.options.cancellation).await;
         let Some(result) = result else {
             let error = StepError::new("Cancelled", format!("'{name}' was cancelled while it waited for Dataverse"));
             let mut outcome = Outcome::failed(inputs, error).with_identity(used);
             outcome.status = StepStatus::Cancelled;
             outcome.code = Some("Cancelled".into());
             outcome.retries = retries;
+            outcome.http = Some(http);
             return outcome;
         };
         let mut outcome = Self::dataverse_outcome(result, inputs, used);
         outcome.retries = retries;
+        outcome.http = Some(http);
         outcome
     }
 
@@ -310,6 +313,7 @@ fn finish(action: &Action, start_time: String, result: ContainerResult) -> StepR
         iterations,
         retry_history: outcome.retries,
         child_run: outcome.child_run,
+        http: outcome.http,
     }
 }
 
@@ -355,5 +359,6 @@ pub(crate) fn skipped(action: &Action, code: &str, reason: &str) -> StepRecord {
         iterations: Vec::new(),
         retry_history: Vec::new(),
         child_run: None,
+        http: None,
     }
 }

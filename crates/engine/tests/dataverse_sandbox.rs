@@ -86,6 +86,11 @@ async fn the_invoker_with_the_privilege_creates_the_row_as_themself() {
     assert_eq!(record.status, RunStatus::Succeeded, "{:#?}", record.steps);
     let create = record.step("Add_a_new_row").unwrap();
     assert_eq!(create.outputs.as_ref().unwrap()["statusCode"], 201);
+    // The record says how many requests the step sent and how long their answers took.
+    let http = create.http.as_ref().expect("an HTTP summary");
+    assert_eq!(http.requests, 1);
+    assert!(http.round_trip_ms > 0.0 && http.round_trip_ms < 60_000.0, "{http:?}");
+    assert!(record.step("Found").unwrap().http.is_none(), "Compose calls nothing");
     let identity = create.identity.as_ref().unwrap();
     assert_eq!(identity.user, "sam");
     assert!(matches!(identity.source, IdentitySource::RunOnlyUser { .. }));

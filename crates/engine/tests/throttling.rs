@@ -73,6 +73,7 @@ async fn a_throttled_run_recovers_by_waiting_retry_after_and_the_record_shows_th
     let list = record.step("List").unwrap();
     assert_eq!(list.status, StepStatus::Succeeded);
     assert_eq!(list.retry_history.len(), 1, "request 2 was refused, request 3 went through");
+    assert_eq!(list.http.as_ref().map(|h| h.requests), Some(2), "both attempts are counted");
     let refused = &list.retry_history[0];
     assert_eq!((refused.code.as_str(), refused.status_code), ("TooManyRequests", Some(429)));
     assert_eq!(refused.error.as_ref().map(|e| e.code.as_str()), Some("0x80072322"));
