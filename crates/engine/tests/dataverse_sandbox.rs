@@ -2,42 +2,12 @@
 //! call the Web API as the identity each step runs as, and failures carry Dataverse's codes.
 
 use flowbench_core::Flow;
-use flowbench_engine::{run_flow, IdentitySource, Identities, Identity, RunOptions, RunRecord, RunStatus, StepStatus};
-use flowbench_sandbox::{Persona, Sandbox, Scenario};
+use flowbench_engine::{run_flow, IdentitySource, Identities, RunRecord, RunStatus, StepStatus};
 use serde_json::{json, Value};
 
-struct Served {
-    sandbox: Sandbox,
-    url: String,
-    _dir: tempfile::TempDir,
-}
+mod common;
 
-async fn serve() -> Served {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let sandbox = Sandbox::open(dir.path(), Scenario::builtin()).expect("the sandbox opens");
-    let (address, serving) = sandbox.serve("127.0.0.1:0".parse().unwrap()).expect("the sandbox serves");
-    tokio::spawn(serving);
-    Served { sandbox, url: format!("http://{address}"), _dir: dir }
-}
-
-impl Served {
-    fn persona(&self, name: &str) -> Persona {
-        self.sandbox.personas().into_iter().find(|p| p.name == name).expect("a known persona")
-    }
-
-    fn identity(&self, name: &str) -> Identity {
-        Identity {
-            user: name.to_string(),
-            token: self.sandbox.token_for(name).expect("a token"),
-            object_id: Some(self.persona(name).azure_active_directory_object_id.to_string()),
-            impersonated_by: None,
-        }
-    }
-
-    fn options(&self, identities: Identities) -> RunOptions {
-        RunOptions { environment_url: Some(self.url.clone()), identities, ..RunOptions::default() }
-    }
-}
+use common::{serve, Served};
 
 /// A button flow that creates a contact through `connection`, reads it back, and lists it.
 fn create_contact_flow(runtime_source: &str) -> Flow {

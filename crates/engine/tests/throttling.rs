@@ -5,34 +5,13 @@
 use std::time::{Duration, Instant};
 
 use flowbench_core::Flow;
-use flowbench_engine::{run_flow, Identities, Identity, RunOptions, RunStatus, StepStatus};
-use flowbench_sandbox::{Sandbox, Scenario, Throttle};
+use flowbench_engine::{run_flow, RunStatus, StepStatus};
+use flowbench_sandbox::Throttle;
 use serde_json::{json, Value};
 
-struct Served {
-    sandbox: Sandbox,
-    url: String,
-    _dir: tempfile::TempDir,
-}
+mod common;
 
-async fn serve() -> Served {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let sandbox = Sandbox::open(dir.path(), Scenario::builtin()).expect("the sandbox opens");
-    let (address, serving) = sandbox.serve("127.0.0.1:0".parse().unwrap()).expect("the sandbox serves");
-    tokio::spawn(serving);
-    Served { sandbox, url: format!("http://{address}"), _dir: dir }
-}
-
-impl Served {
-    fn options(&self, persona: &str) -> RunOptions {
-        let identity = Identity { user: persona.into(), token: self.sandbox.token_for(persona).unwrap(), object_id: None, impersonated_by: None };
-        RunOptions {
-            environment_url: Some(self.url.clone()),
-            identities: Identities { invoker: Some(identity), ..Identities::default() },
-            ..RunOptions::default()
-        }
-    }
-}
+use common::serve;
 
 fn dataverse(operation: &str, parameters: Value, retry_policy: Option<Value>, run_after: Value) -> Value {
     let mut inputs = json!({ "host": { "apiId": "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps",
@@ -64,7 +43,7 @@ async fn a_throttled_run_recovers_by_waiting_retry_after_and_the_record_shows_th
         "Found": { "type": "Compose", "inputs": "@length(outputs('List')?['body/value'])", "runAfter": { "List": ["Succeeded"] } }
     }));
     let started = Instant::now();
-    let record = run_flow(&flow, json!({}), served.options("admin")).await;
+    let record = run_flow(&flow, json!({}), served.invoked_by("admin")).await;
     let took = started.elapsed();
     assert_eq!(record.status, RunStatus::Succeeded, "{:#?}", record.steps);
     assert_eq!(record.step("Found").unwrap().outputs, Some(json!(1)), "the row was created once, not once per attempt");
@@ -89,7 +68,7 @@ async fn a_policy_s_count_bounds_the_retries_and_the_last_answer_is_the_step_s()
     let served = serve().await;
     served.sandbox.set_throttle(Some(Throttle::EveryNth { n: 1, retry_after: 1 }));
     let policy = json!({ "type": "fixed", "count": 2, "interval": "PT1S" });
-    let record = run_flow(&flow(json!({ "List": dataverse("ListRecords", json!({ "entityName": "contacts" }), Some(policy), json!({})) })), json!({}), served.options("admin")).await;
+    let record = run_flow(&flow(json!({ "List": dataverse("ListRecords", json!({ "entityName": "contacts" }), Some(policy), json!({})) })), json!({}), served.invoked_by("admin")).await;
     let list = record.step("List").unwrap();
     assert_eq!(list.status, StepStatus::Failed);
     assert_eq!(list.retry_history.len(), 2);
@@ -106,7 +85,7 @@ async fn with_retry_policy_none_the_step_fails_with_the_429_s_code() {
         "Handled": { "type": "Compose", "inputs": "@outputs('Create')?['statusCode']", "runAfter": { "Create": ["Failed"] } }
     }));
     let started = Instant::now();
-    let record = run_flow(&flow, json!({}), served.options("admin")).await;
+    let record = run_flow(&flow, json!({}), served.invoked_by("admin")).await;
     assert!(started.elapsed() < Duration::from_secs(5), "no wait for the 30 s Retry-After");
     let create = record.step("Create").unwrap();
     assert_eq!(create.status, StepStatus::Failed);
@@ -122,7 +101,7 @@ async fn with_retry_policy_none_the_step_fails_with_the_429_s_code() {
 async fn a_bad_retry_policy_fails_the_step_with_the_reason() {
     let served = serve().await;
     let policy = json!({ "type": "fixed", "count": 200 });
-    let record = run_flow(&flow(json!({ "List": dataverse("ListRecords", json!({ "entityName": "contacts" }), Some(policy), json!({})) })), json!({}), served.options("admin")).await;
+    let record = run_flow(&flow(json!({ "List": dataverse("ListRecords", json!({ "entityName": "contacts" }), Some(policy), json!({})) })), json!({}), served.invoked_by("admin")).await;
     let list = record.step("List").unwrap();
     assert_eq!(list.status, StepStatus::Failed);
     assert!(list.error.as_ref().unwrap().message.contains("retryPolicy.count must be 1 to 90"), "{:?}", list.error);

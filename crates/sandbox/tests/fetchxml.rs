@@ -20,16 +20,7 @@ async fn names(t: &TestSandbox, persona: &str, inner: &str) -> Vec<String> {
     let xml = format!("<fetch><entity name='contact'><attribute name='fullname'/>{inner}</entity></fetch>");
     let answer = fetch_as(t, persona, "contacts", &xml).await;
     assert_eq!(answer.status, 200, "{inner}: {}", answer.body);
-    answer.body["value"].as_array().unwrap().iter().map(|r| r["fullname"].as_str().unwrap().to_string()).collect()
-}
-
-fn sorted(mut names: Vec<String>) -> Vec<String> {
-    names.sort();
-    names
-}
-
-fn list(names: &[&str]) -> Vec<String> {
-    sorted(names.iter().map(|s| s.to_string()).collect())
+    answer.ids("fullname")
 }
 
 #[tokio::test]

@@ -11,16 +11,7 @@ use serde_json::json;
 async fn contact_names(t: &TestSandbox, query: &str) -> Vec<String> {
     let answer = t.get("admin", &format!("contacts?$select=fullname&{query}")).await;
     assert_eq!(answer.status, 200, "{query}: {}", answer.body);
-    answer.body["value"].as_array().unwrap().iter().map(|r| r["fullname"].as_str().unwrap().to_string()).collect()
-}
-
-fn sorted(mut names: Vec<String>) -> Vec<String> {
-    names.sort();
-    names
-}
-
-fn list(names: &[&str]) -> Vec<String> {
-    sorted(names.iter().map(|s| s.to_string()).collect())
+    answer.ids("fullname")
 }
 
 #[tokio::test]

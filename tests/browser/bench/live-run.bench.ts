@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { percentile, startFrames, stopFrames } from "./frames";
 import { record } from "./results";
 
 const STEPS = 500;
@@ -38,11 +39,6 @@ function generatedFlow(): string {
   });
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 test("a live run of 500 steps and reopening it", async ({ page }) => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "flowbench-bench-")), "generated-500.json");
   writeFileSync(file, generatedFlow());
@@ -57,30 +53,13 @@ test("a live run of 500 steps and reopening it", async ({ page }) => {
   const frames: number[] = [];
   const runTimes: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    await page.evaluate(() => {
-      const w = window as unknown as { frames: number[]; recording: boolean };
-      w.frames = [];
-      w.recording = true;
-      let last = 0;
-      const tick = (t: number) => {
-        if (last) w.frames.push(t - last);
-        last = t;
-        if (w.recording) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
+    await startFrames(page);
     const started = Date.now();
     await page.getByTestId("run").click();
     await expect(page.getByTestId("run-outcome")).toHaveText("Run Succeeded", { timeout: 60_000 });
     await expect(page.getByTestId("run-cancel")).toHaveCount(0);
     runTimes.push(Date.now() - started);
-    frames.push(
-      ...(await page.evaluate(() => {
-        const w = window as unknown as { frames: number[]; recording: boolean };
-        w.recording = false;
-        return w.frames;
-      })),
-    );
+    frames.push(...(await stopFrames(page)));
   }
 
   // Reopen the stored run after a reload, as after a restart.

@@ -4,7 +4,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Page, expect, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { percentile, startFrames, stopFrames } from "./frames";
 import { record } from "./results";
 
 const STEPS = 500;
@@ -27,36 +28,6 @@ function generatedFlow(): string {
         : { type: "Compose", inputs: `step ${i}`, runAfter };
   }
   return JSON.stringify({ properties: { connectionReferences: {}, definition: { triggers: { manual: { type: "Request", kind: "Button", inputs: {} } }, actions } } });
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function startFrames(page: Page) {
-  await page.evaluate(() => {
-    const w = window as unknown as { frames: number[]; recording: boolean };
-    w.frames = [];
-    w.recording = true;
-    let last = 0;
-    const tick = (t: number) => {
-      if (last) w.frames.push(t - last);
-      last = t;
-      if (w.recording) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-}
-
-async function stopFrames(page: Page): Promise<number[]> {
-  // One more frame, so the last gesture's work is in the last delta.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
-  return page.evaluate(() => {
-    const w = window as unknown as { frames: number[]; recording: boolean };
-    w.recording = false;
-    return w.frames;
-  });
 }
 
 const summary = (frames: number[]) => `${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} ms, worst ${Math.max(...frames).toFixed(1)} ms`;

@@ -9,7 +9,7 @@ use super::authorship;
 use crate::api_error::ApiError;
 use crate::audit::{self, Action};
 use crate::guid::Guid;
-use crate::metadata::Metadata;
+use crate::metadata::{Metadata, TableMeta};
 use crate::relationships::Relationship;
 use crate::scenario::Right;
 use crate::security::Caller;
@@ -24,18 +24,32 @@ pub fn associate(
     referencing_id: Guid,
     referenced_id: Guid,
 ) -> Result<(), ApiError> {
-    refuse_system(metadata, relationship)?;
-    let (referencing, referenced) =
-        (metadata.table(relationship.referencing_table), metadata.table(relationship.referenced_table));
-    // The privileges first, so that a caller without them learns nothing about the rows.
-    caller.require_privilege(conn, referencing, Right::Append)?;
-    caller.require_privilege(conn, referenced, Right::AppendTo)?;
-    let row = load_referencing(conn, metadata, relationship, referencing_id)?;
-    caller.require_row_access(conn, referencing, Right::Append, &row.security(referencing))?;
+    let (referenced, _) = append_checked(conn, metadata, caller, relationship, referencing_id)?;
     let target = rows::load(conn, referenced, referenced_id)?
         .ok_or_else(|| ApiError::not_found(&referenced.logical_name, referenced_id))?;
     caller.require_row_access(conn, referenced, Right::AppendTo, &target.security(referenced))?;
     write(conn, metadata, caller, relationship, referencing_id, Some(referenced_id))
+}
+
+/// What relating and unrelating both check: not a system relationship, Append on the referencing
+/// table and AppendTo on the referenced one (the privileges first, so that a caller without them
+/// learns nothing about the rows), then Append on the referencing row. Gives the referenced table
+/// and the referencing row.
+fn append_checked<'m>(
+    conn: &Connection,
+    metadata: &'m Metadata,
+    caller: &Caller,
+    relationship: &Relationship,
+    referencing_id: Guid,
+) -> Result<(&'m TableMeta, StoredRow), ApiError> {
+    refuse_system(metadata, relationship)?;
+    let (referencing, referenced) =
+        (metadata.table(relationship.referencing_table), metadata.table(relationship.referenced_table));
+    caller.require_privilege(conn, referencing, Right::Append)?;
+    caller.require_privilege(conn, referenced, Right::AppendTo)?;
+    let row = load_referencing(conn, metadata, relationship, referencing_id)?;
+    caller.require_row_access(conn, referencing, Right::Append, &row.security(referencing))?;
+    Ok((referenced, row))
 }
 
 /// Clears the referencing row's lookup when it points at `referenced_id` (any row of the
@@ -49,13 +63,7 @@ pub fn disassociate(
     referencing_id: Guid,
     referenced_id: Option<Guid>,
 ) -> Result<(), ApiError> {
-    refuse_system(metadata, relationship)?;
-    let (referencing, referenced) =
-        (metadata.table(relationship.referencing_table), metadata.table(relationship.referenced_table));
-    caller.require_privilege(conn, referencing, Right::Append)?;
-    caller.require_privilege(conn, referenced, Right::AppendTo)?;
-    let row = load_referencing(conn, metadata, relationship, referencing_id)?;
-    caller.require_row_access(conn, referencing, Right::Append, &row.security(referencing))?;
+    let (referenced, row) = append_checked(conn, metadata, caller, relationship, referencing_id)?;
     let column = relationship.referencing_column;
     let current = match (row.targets[column].as_deref(), &row.values[column]) {
         (Some(table), rusqlite::types::Value::Text(id)) if table == referenced.logical_name => Guid::parse(id).ok(),

@@ -51,13 +51,26 @@ impl Answer {
         self.body["error"]["message"].as_str().unwrap_or_default()
     }
 
-    /// The primary ids of a collection answer, in order.
+    /// One text column of a collection answer (the primary ids, the names…), in order.
     pub fn ids(&self, key: &str) -> Vec<String> {
         self.body["value"]
             .as_array()
             .map(|rows| rows.iter().map(|r| r[key].as_str().unwrap_or_default().to_string()).collect())
             .unwrap_or_default()
     }
+}
+
+/// `names` in alphabetical order, to compare answers whose order does not matter.
+#[allow(dead_code)] // not every test file compares names
+pub fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names
+}
+
+/// The expected names, sorted.
+#[allow(dead_code)]
+pub fn list(names: &[&str]) -> Vec<String> {
+    sorted(names.iter().map(|s| s.to_string()).collect())
 }
 
 impl Drop for TestSandbox {
