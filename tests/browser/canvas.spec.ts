@@ -119,3 +119,37 @@ test("a card dragged onto a + moves there with runAfter rewired, a move that bre
   expect(actions.C.runAfter).toEqual({ A: ["Succeeded"] });
   expect(actions.B.runAfter).toEqual({ C: ["Succeeded"] });
 });
+
+test("a parallel branch is added beside a step, drawn on the same row, and each branch's end takes steps of its own", async ({ page }) => {
+  await openFlow(page, "parallel", { triggers: { manual: { type: "Request", kind: "Button", inputs: {} } }, actions: composes });
+  const parallel = (edge: string) => page.locator(`[data-testid="edge-parallel"][data-edge="${edge}"]`);
+  const palette = page.getByRole("complementary", { name: "Add a step" });
+
+  // The branch button on the edge into B, then a step from the palette: it runs after A, beside B.
+  await expect(parallel("step:A->step:B")).toHaveAccessibleName("Add a parallel branch beside B, after A");
+  await parallel("step:A->step:B").click();
+  await palette.locator('[data-testid="palette-item"][data-template="compose"]').click();
+  await expect(card(page, "Compose")).toBeVisible();
+  // Both boxes in one frame: the view is still gliding to the new step.
+  const [b, beside] = await page.evaluate(() =>
+    ["B", "Compose"].map((s) => document.querySelector(`[data-step="${s}"]`)!.getBoundingClientRect().toJSON() as DOMRect),
+  );
+  expect(beside.y).toBeCloseTo(b.y, 0);
+  expect(beside.x).toBeGreaterThan(b.x + b.width);
+  let actions = (await codeJson(page)).actions;
+  expect(actions.Compose.runAfter).toEqual({ A: ["Succeeded"] });
+  expect(actions.B.runAfter).toEqual({ A: ["Succeeded"] });
+
+  // The new branch ends at the end of the flow, with its own "+"; a step dropped there follows it only.
+  await palette.locator('[data-testid="palette-item"][data-template="condition"]').dragTo(plus(page, "step:Compose->end"));
+  await expect(card(page, "Condition")).toBeVisible();
+  actions = (await codeJson(page)).actions;
+  expect(actions.Condition.runAfter).toEqual({ Compose: ["Succeeded"] });
+  expect(actions.C.runAfter).toEqual({ B: ["Succeeded"] });
+
+  // Undo takes the branch away again, one step at a time.
+  await page.getByTestId("undo").click();
+  await page.getByTestId("undo").click();
+  await expect(card(page, "Compose")).toHaveCount(0);
+  await expect(plus(page, "step:A->step:B")).toBeVisible();
+});

@@ -419,7 +419,7 @@ test("steps are added from the palette: on a + between steps, dragged onto one, 
   await expect(page.getByTestId("branch-label")).toHaveText(["Yes · empty", "No · empty"]);
 
   // Its empty "No" branch takes a Dataverse step on the edge to its label.
-  await plus("step:Condition->branch:Condition:No").click();
+  await plus("branch:Condition:No->join:Condition").click();
   await item("listRows").click();
   await expect(page.locator('[data-step="List_rows"]')).toContainText("ListRecords");
   await page.getByTestId("toggle-code").click();

@@ -20,7 +20,7 @@ import type { BranchRef } from "./bindings/BranchRef";
 import type { Position } from "./bindings/Position";
 import type { StepTemplate } from "./bindings/StepTemplate";
 import type { FlowEdit } from "./bindings/FlowEdit";
-import { InsertionContext, type Insertion } from "./canvas/InsertableEdge";
+import { InsertionContext, type Insertion } from "./canvas/FlowEdge";
 import { Palette } from "./canvas/Palette";
 import { matchingSteps, nextMatch, siblingMove } from "./canvas/search";
 import { describeError } from "./errors";
@@ -73,6 +73,13 @@ export function App({ backend }: { backend: Backend }) {
   const findBox = useRef<HTMLInputElement>(null);
   // The "+" between steps that the palette adds to next, when one was picked.
   const [insertAt, setInsertAt] = useState<Position | null>(null);
+  // What the edges' buttons do. The context changes only with the picked place, so a run's
+  // streamed statuses do not re-render every edge; the actions read the latest flow through a ref.
+  const insertActions = useRef<Pick<Insertion, "drop" | "move">>({ drop: () => {}, move: () => {} });
+  const insertion = useMemo<Insertion>(
+    () => ({ picked: insertAt, pick: setInsertAt, drop: (at, template) => insertActions.current.drop(at, template), move: (at, step) => insertActions.current.move(at, step) }),
+    [insertAt],
+  );
   // Canned answers for steps in test runs, by step name; kept while the flow is open.
   const [mocks, setMocks] = useState<Map<string, StepMock>>(new Map());
   const mockedSteps = useMemo(() => new Set(mocks.keys()), [mocks]);
@@ -90,6 +97,8 @@ export function App({ backend }: { backend: Backend }) {
   const [exported, setExported] = useState<string | null>(null);
   // The flow's autosave key (its file, or an id while it has none) and the text last opened or saved.
   const [file, setFile] = useState<{ key: string; clean: string | null }>({ key: "sample", clean: null });
+  // Counts documents shown, so the canvas fits each newly shown flow into view once.
+  const [shown, setShown] = useState(0);
   // The sample's autosave key is new each session, so an edit never overwrites what a crash left.
   const [sampleKey] = useState(() => `sample-${untitledKey()}`);
   const readyFlow = state.status === "ready" ? state.flow : null;
@@ -167,6 +176,7 @@ export function App({ backend }: { backend: Backend }) {
     setSaved(null);
     setCodeDraft(null);
     setFile({ key, clean });
+    setShown((n) => n + 1);
     setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: recentFiles ?? s.recentFiles } : s));
   }, []);
   const newFlow = useCallback(async () => {
@@ -358,7 +368,7 @@ export function App({ backend }: { backend: Backend }) {
     // The selection stays as it was, and the view too: the card lands where it was dropped, in view.
     void editFlow({ kind: "move", action: step, position: at }, selected);
   };
-  const insertion: Insertion = { picked: insertAt, pick: setInsertAt, drop: (at, template) => void insertStep(template, at), move: moveStep };
+  insertActions.current = { drop: (at, template) => void insertStep(template, at), move: moveStep };
   const key = flow.path ?? flow.name;
   const startRun = async (persona: string, triggerBody: unknown, impersonate: boolean, rerunFrom?: { runId: number; step: string }) => {
     live.clear();
@@ -585,6 +595,7 @@ export function App({ backend }: { backend: Backend }) {
                 onShowPass={showPass}
                 focus={focus}
                 mocked={mockedSteps}
+                document={shown}
               />
             </InsertionContext.Provider>
             <Palette

@@ -25,7 +25,8 @@ pub struct BranchRef {
 /// Where an action goes: into a scope (the top level when `parent` is `None`), after `after`
 /// (first when `None`). With `before`, it is inserted on the edge into that sibling, which then
 /// runs after it; without, it becomes one more successor of `after` (a parallel branch when
-/// `after` already has one).
+/// `after` already has one), listed last in its scope so the designer draws a new branch to the
+/// right of the others.
 #[derive(Serialize, Deserialize, TS, Clone, Debug, Default, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Position {
@@ -60,10 +61,9 @@ impl Flow {
         }
         let scope = self.scope_mut(at.parent.as_ref())?;
         let position_of = |n: &str, scope: &Vec<Action>| scope.iter().position(|a| a.name == n);
-        let after_index = match &at.after {
-            Some(after) => Some(position_of(after, scope).ok_or_else(|| EditError::NoSuchAction(after.clone()))?),
-            None => None,
-        };
+        if let Some(after) = &at.after {
+            position_of(after, scope).ok_or_else(|| EditError::NoSuchAction(after.clone()))?;
+        }
         let before_index = match &at.before {
             Some(before) => Some(position_of(before, scope).ok_or_else(|| EditError::NoSuchAction(before.clone()))?),
             None => None,
@@ -84,12 +84,7 @@ impl Flow {
             }
             before.set_run_after(&entries);
         }
-        let index = match (before_index, after_index) {
-            (Some(b), _) => b,
-            (None, Some(a)) => a + 1,
-            (None, None) => 0,
-        };
-        scope.insert(index, action);
+        scope.insert(before_index.unwrap_or(scope.len()), action);
         Ok(())
     }
 

@@ -46,6 +46,9 @@ fn inserting_without_before_makes_a_parallel_branch() {
     flow.insert_action(compose("Side", json!(1)), &Position::top_level_after(Some("Get_the_parent_account"))).unwrap();
     assert_eq!(run_after(&flow, "Side"), ra(&[("Get_the_parent_account", &["Succeeded"])]));
     assert_eq!(run_after(&flow, "Account_has_a_primary_contact"), ra(&[("Get_the_parent_account", &["Succeeded"])]));
+    // Listed last, so the designer draws the new branch to the right of the existing one.
+    let order: Vec<_> = flow.actions.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(order, ["Get_the_parent_account", "Account_has_a_primary_contact", "Summary", "Side"]);
 }
 
 #[test]

@@ -5,6 +5,7 @@ import type { BranchRef } from "./BranchRef";
  * Where an action goes: into a scope (the top level when `parent` is `None`), after `after`
  * (first when `None`). With `before`, it is inserted on the edge into that sibling, which then
  * runs after it; without, it becomes one more successor of `after` (a parallel branch when
- * `after` already has one).
+ * `after` already has one), listed last in its scope so the designer draws a new branch to the
+ * right of the others.
  */
 export type Position = { parent?: BranchRef, after?: string, before?: string, };

@@ -1,13 +1,16 @@
-import { Background, Controls, type Edge, MiniMap, type Node, ReactFlow, useReactFlow } from "@xyflow/react";
+import { Background, Controls, type Edge, MiniMap, type Node, ReactFlow, useReactFlow, useStore } from "@xyflow/react";
 import { memo, useEffect, useMemo, useRef } from "react";
 import type { FlowOutline } from "../bindings/FlowOutline";
 import type { StepProblems } from "../problems";
-import { CARD, LABEL, layoutFlow } from "./layout";
-import { BranchLabel, FlowEnd, StepCard, type StepNodeData } from "./StepCard";
-import { InsertableEdge } from "./InsertableEdge";
+import { type Layout } from "./elkLayout";
+import { CARD } from "./flowGraph";
+import { BranchLabel, BranchJoin, FlowEnd, StepCard, type StepNodeData } from "./StepCard";
+import { FlowEdge, type FlowEdgeData } from "./FlowEdge";
+import { useFlowLayout } from "./useFlowLayout";
 
-const nodeTypes = { step: StepCard, branch: BranchLabel, end: FlowEnd };
-const edgeTypes = { insertable: InsertableEdge };
+const nodeTypes = { step: StepCard, branch: BranchLabel, join: BranchJoin, end: FlowEnd };
+const edgeTypes = { flow: FlowEdge };
+const NO_LAYOUT: Layout = { nodes: [], edges: [], width: 0, height: 0 };
 
 /**
  * The canvas is derived from the outline; it holds no state of its own. Memoised: the app's other
@@ -24,6 +27,7 @@ export const FlowCanvas = memo(function FlowCanvas({
   onShowPass,
   focus,
   mocked,
+  document,
 }: {
   outline: FlowOutline;
   problems: Map<string, StepProblems>;
@@ -38,6 +42,8 @@ export const FlowCanvas = memo(function FlowCanvas({
   focus: { step: string; request: number } | null;
   /** Steps that test runs answer with a mock. */
   mocked: ReadonlySet<string>;
+  /** Which document is shown: a new one is fitted into view once laid out. */
+  document: number;
 }) {
   // Steps inside each container (all depths): containers get a collapse button.
   const hidden = useMemo(() => containerSizes(outline.steps), [outline]);
@@ -48,7 +54,8 @@ export const FlowCanvas = memo(function FlowCanvas({
     return { index, count: loop.count, failed: loop.failed, show: (i: number) => onShowPass(name, i) };
   };
   // The layout moves only with the outline or a collapse; run statuses never re-lay the canvas.
-  const layout = useMemo(() => layoutFlow(outline, collapsed), [outline, collapsed]);
+  const laid = useFlowLayout(outline, collapsed, String(document));
+  const layout = laid.status === "ready" ? laid.layout : NO_LAYOUT;
   // An edge that did not change keeps its object too: after a move or an insert only the edges
   // around it are new, and React Flow redraws those alone.
   const previousEdges = useRef(new Map<string, Edge>());
@@ -56,12 +63,9 @@ export const FlowCanvas = memo(function FlowCanvas({
     const kept = new Map<string, Edge>();
     const list = layout.edges.map((e): Edge => {
       const old = previousEdges.current.get(e.id);
-      const same = old !== undefined && JSON.stringify((old.data as { insert?: unknown } | undefined)?.insert) === JSON.stringify(e.insert);
-      const edge: Edge = same
-        ? old
-        : e.insert
-          ? { id: e.id, source: e.source, target: e.target, type: "insertable", data: { insert: e.insert } }
-          : { id: e.id, source: e.source, target: e.target, type: "smoothstep" };
+      const data: FlowEdgeData = { insert: e.insert, parallel: e.parallel, points: e.points, plus: e.plus };
+      const same = old !== undefined && JSON.stringify(old.data) === JSON.stringify(data);
+      const edge: Edge = same ? old : { id: e.id, source: e.source, target: e.target, type: "flow", data };
       kept.set(e.id, edge);
       return edge;
     });
@@ -91,8 +95,8 @@ export const FlowCanvas = memo(function FlowCanvas({
               } satisfies StepNodeData,
             }
           : n.kind === "branch"
-            ? { id: n.id, type: "branch", position: { x: n.x, y: n.y }, ...LABEL, data: { label: n.label, empty: n.empty } }
-            : { id: n.id, type: "end", position: { x: n.x, y: n.y }, ...LABEL, data: {}, selectable: false };
+            ? { id: n.id, type: "branch", position: { x: n.x, y: n.y }, width: n.width, height: n.height, data: { label: n.label, empty: n.empty } }
+            : { id: n.id, type: n.kind, position: { x: n.x, y: n.y }, width: n.width, height: n.height, data: {}, selectable: false };
       const same = old !== undefined && old.position.x === node.position.x && old.position.y === node.position.y && sameData(old.data, node.data);
       kept.set(n.id, same ? old : node);
       return same ? old : node;
@@ -108,10 +112,13 @@ export const FlowCanvas = memo(function FlowCanvas({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout, problems, collapsed, onToggle, focus, hidden, loops, passes, onShowPass, mocked]);
 
+  if (laid.status === "failed") return <p className="canvas-message" role="alert">The flow could not be laid out: {laid.message}</p>;
+  // Nothing is drawn before the first layout, so the view fits the flow it shows.
+  if (laid.status === "pending") return <p className="canvas-message" aria-busy="true">Laying out the flow…</p>;
   return (
     <ReactFlow
-      // Keyed so a newly opened flow fits the view again.
-      key={outline.trigger?.name ?? "flow"}
+      // Keyed so a newly shown flow fits the view again.
+      key={document}
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
@@ -159,12 +166,17 @@ function containerSizes(steps: FlowOutline["steps"], into = new Map<string, numb
 
 function FocusStep({ focus, nodes }: { focus: { step: string; request: number } | null; nodes: Node[] }) {
   const { setCenter } = useReactFlow();
+  // A newly shown flow is first fitted into view; a step asked for meanwhile is shown after that.
+  const fitting = useStore((s) => s.fitViewQueued);
+  // Each request is honoured once, as soon as its step is laid out: a step just added appears
+  // only when the new layout arrives from the worker.
+  const honoured = useRef<number | null>(null);
   useEffect(() => {
-    if (!focus) return;
+    if (fitting || !focus || honoured.current === focus.request) return;
     const node = nodes.find((n) => n.id === `step:${focus.step}`);
-    if (node) void setCenter(node.position.x + CARD.width / 2, node.position.y + CARD.height / 2, { zoom: 1, duration: 300 });
-    // Only when asked: new run results or problems must not move the view.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [focus]);
+    if (!node) return;
+    honoured.current = focus.request;
+    void setCenter(node.position.x + CARD.width / 2, node.position.y + CARD.height / 2, { zoom: 1, duration: 300 });
+  }, [fitting, focus, nodes, setCenter]);
   return null;
 }

@@ -5,7 +5,7 @@ import type { StepProblems } from "../problems";
 import { formatDuration } from "../runs";
 import { useLiveStatus } from "./liveStatus";
 import { runsAsLabel } from "./runsAs";
-import { MOVE_MIME } from "./InsertableEdge";
+import { MOVE_MIME } from "./FlowEdge";
 
 const KIND_LABEL: Record<StepKind, string> = {
   trigger: "Trigger",
@@ -171,6 +171,16 @@ export function BranchLabel({ data }: NodeProps & { data: BranchNodeData }) {
       <Handle type="target" position={Position.Top} isConnectable={false} />
       {data.label}
       {data.empty && <span className="branch-label__empty"> · empty</span>}
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </div>
+  );
+}
+
+/** Where a container's branches meet again, before the flow goes on. */
+export function BranchJoin() {
+  return (
+    <div className="branch-join" aria-hidden="true">
+      <Handle type="target" position={Position.Top} isConnectable={false} />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );

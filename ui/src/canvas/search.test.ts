@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { placeLabel } from "./InsertableEdge";
+import { placeLabel } from "./FlowEdge";
 import { filterGroups } from "./Palette";
 import type { FlowOutline } from "../bindings/FlowOutline";
 import type { StepOutline } from "../bindings/StepOutline";
