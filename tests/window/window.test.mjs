@@ -1,7 +1,7 @@
 // The real desktop window: the built app in WebKitGTK, driven through tauri-driver and
 // WebKitWebDriver (under Xvfb when there is no display).
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -148,6 +148,39 @@ describe("the desktop window", () => {
       assert.equal(history.ok[0].persona, "nora");
       const reopened = await call(app, "get_run", { id: history.ok[0].id });
       assert.equal(reopened.ok?.steps[0].identity.user, "nora");
+    } finally {
+      await app.deleteSession();
+    }
+  });
+
+  test("opens a flow from the recent files, deletes a step and saves it to its file", async () => {
+    // The native Open dialog is the desktop's own; the recent-files list opens the same way.
+    const file = path.join(configDir, "window-open.json");
+    copyFileSync(path.join(ROOT, "tests", "browser", "fixtures", "add-contact.json"), file);
+    const settingsFile = path.join(configDir, "settings.json");
+    const settings = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, "utf8")) : {};
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, recentFiles: [file] }));
+    const app = await openApp();
+    try {
+      const recent = await app.$('[data-testid="recent"]');
+      await recent.waitForExist({ timeout: 20_000 });
+      await recent.selectByAttribute("value", file);
+      await app.waitUntil(async () => (await app.$('[data-testid="flow-name"]').getText()) === "window-open", {
+        timeout: 10_000,
+        timeoutMsg: "the recent file did not open",
+      });
+      const card = await app.$('[data-step="Say_who"]');
+      await card.waitForExist({ timeout: 10_000 });
+      await card.click();
+      await app.keys("Delete");
+      await app.$('[data-step="Say_who"]').waitForExist({ reverse: true, timeout: 10_000 });
+      await app.$('[data-testid="save"]').click();
+      await app.waitUntil(async () => !JSON.parse(readFileSync(file, "utf8")).properties.definition.actions.Say_who, {
+        timeout: 10_000,
+        timeoutMsg: "the file on disk still has the deleted step",
+      });
+      const actions = JSON.parse(readFileSync(file, "utf8")).properties.definition.actions;
+      assert.deepEqual(Object.keys(actions), ["Add_a_contact"]);
     } finally {
       await app.deleteSession();
     }
