@@ -4,7 +4,7 @@ import type { FlowOutline } from "../bindings/FlowOutline";
 import type { StepProblems } from "../problems";
 import { type Layout } from "./elkLayout";
 import { CARD } from "./flowGraph";
-import { BranchLabel, BranchJoin, FlowEnd, StepCard, type StepNodeData } from "./StepCard";
+import { BranchLabel, BranchJoin, FlowEnd, StepCard, type StepNodeData, cardLabel } from "./StepCard";
 import { FlowEdge, type FlowEdgeData } from "./FlowEdge";
 import { useFlowLayout } from "./useFlowLayout";
 
@@ -82,7 +82,7 @@ export const FlowCanvas = memo(function FlowCanvas({
       const old = previous.current.get(n.id);
       const node: Node =
         n.kind === "step"
-          ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, data: {
+          ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, ariaLabel: cardLabel(n.step, n.isTrigger, problems.get(n.step.name)), data: {
                 step: n.step,
                 isTrigger: n.isTrigger,
                 problems: problems.get(n.step.name),
@@ -95,9 +95,11 @@ export const FlowCanvas = memo(function FlowCanvas({
               } satisfies StepNodeData,
             }
           : n.kind === "branch"
-            ? { id: n.id, type: "branch", position: { x: n.x, y: n.y }, width: n.width, height: n.height, data: { label: n.label, empty: n.empty } }
-            : { id: n.id, type: n.kind, position: { x: n.x, y: n.y }, width: n.width, height: n.height, data: {}, selectable: false };
-      const same = old !== undefined && old.position.x === node.position.x && old.position.y === node.position.y && sameData(old.data, node.data);
+            ? { id: n.id, type: "branch", position: { x: n.x, y: n.y }, width: n.width, height: n.height, data: { label: n.label, empty: n.empty }, focusable: false }
+            : // Not tab stops: the "+" above the end and around a join are where the work is.
+              { id: n.id, type: n.kind, position: { x: n.x, y: n.y }, width: n.width, height: n.height, data: {}, selectable: false, focusable: false };
+      const same =
+        old !== undefined && old.position.x === node.position.x && old.position.y === node.position.y && old.ariaLabel === node.ariaLabel && sameData(old.data, node.data);
       kept.set(n.id, same ? old : node);
       return same ? old : node;
     });
@@ -125,6 +127,15 @@ export const FlowCanvas = memo(function FlowCanvas({
       edgeTypes={edgeTypes}
       nodesDraggable={false}
       onNodeClick={(_, node) => onSelect(node.id.startsWith("step:") ? node.id.slice(5) : null)}
+      // Enter or Space on a focused card selects it, as a click does. Deselections are left out:
+      // they come with every selection of another card, in no set order.
+      onNodesChange={(changes) => {
+        for (const change of changes) {
+          if (change.type === "select" && change.selected && change.id.startsWith("step:")) onSelect(change.id.slice(5));
+        }
+      }}
+      // Edges are not tab stops: their "+" and branch buttons are.
+      edgesFocusable={false}
       onPaneClick={() => onSelect(null)}
       nodesConnectable={false}
       panOnScroll

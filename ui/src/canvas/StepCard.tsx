@@ -7,7 +7,7 @@ import { useLiveStatus } from "./liveStatus";
 import { runsAsLabel } from "./runsAs";
 import { MOVE_MIME } from "./FlowEdge";
 
-const KIND_LABEL: Record<StepKind, string> = {
+export const KIND_LABEL: Record<StepKind, string> = {
   trigger: "Trigger",
   dataverse: "Dataverse",
   connector: "Connector",
@@ -38,6 +38,15 @@ export type StepNodeData = {
   /** Test runs answer this step with a mock instead of calling out. */
   mocked?: boolean;
 };
+
+/** What a screen reader says for a card: kind, name, who it runs as, and its problems. */
+export function cardLabel(step: StepOutline, isTrigger: boolean, problems: StepProblems | undefined): string {
+  const parts = [`${KIND_LABEL[step.kind]}${isTrigger ? "" : " step"}: ${displayName(step.name)}`];
+  if (step.runsAs) parts.push(runsAsLabel(step.runsAs).text);
+  if (problems?.errors) parts.push(`${problems.errors} error${problems.errors > 1 ? "s" : ""}`);
+  else if (problems?.warnings) parts.push(`${problems.warnings} warning${problems.warnings > 1 ? "s" : ""}`);
+  return parts.join(", ");
+}
 
 /** Power Automate shows action names with underscores for spaces. */
 export function displayName(name: string): string {

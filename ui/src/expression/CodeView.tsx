@@ -93,7 +93,8 @@ export function CodeView({
           json(),
           syntaxHighlighting(defaultHighlightStyle),
           keymap.of([...defaultKeymap, ...historyKeymap]),
-          EditorView.contentAttributes.of({ "aria-label": "Flow JSON", "data-testid": "code-editor" }),
+          // An explicit tab stop: axe (and some screen readers) do not count contenteditable as one.
+          EditorView.contentAttributes.of({ "aria-label": "Flow JSON", "data-testid": "code-editor", tabindex: "0" }),
           EditorView.updateListener.of((update) => {
             if (!update.docChanged || update.transactions.every((t) => t.annotation(fromFlow))) return;
             const text = update.state.doc.toString();

@@ -122,7 +122,7 @@ export function ExpressionEditor({
             ]),
           ),
           keymap.of([...closeBracketsKeymap, ...completionKeymap, ...defaultKeymap, ...historyKeymap]),
-          EditorView.contentAttributes.of({ "aria-label": label, "data-testid": testId, "aria-multiline": "false" }),
+          EditorView.contentAttributes.of({ "aria-label": label, "data-testid": testId, "aria-multiline": "false", tabindex: "0" }),
           EditorView.domEventHandlers({
             blur: (_e, v) => {
               commit(v);
