@@ -15,6 +15,10 @@ test("axe finds no WCAG A/AA violations on the canvas, panels, pickers, code vie
   await page.locator('[data-step="Add_a_contact"]').click();
   await expect(page.getByTestId("step-panel")).toBeVisible();
   expect(await violations(page), "step panel, with its column pickers and settings").toEqual([]);
+  await page.locator('[data-step="Say_who"]').click();
+  await expect(page.getByTestId("action-properties")).toBeVisible();
+  expect(await violations(page), "a built-in step's form").toEqual([]);
+  await page.locator('[data-step="Add_a_contact"]').click();
   await page.getByTestId("who-can-run-button").click();
   await expect(page.getByTestId("who-can-run")).toBeVisible();
   expect(await violations(page), "who can run").toEqual([]);

@@ -141,7 +141,16 @@ test("a parallel branch is added beside a step, drawn on the same row, and each 
   expect(actions.B.runAfter).toEqual({ A: ["Succeeded"] });
 
   // The new branch ends at the end of the flow, with its own "+"; a step dropped there follows it only.
-  await palette.locator('[data-testid="palette-item"][data-template="condition"]').dragTo(plus(page, "step:Compose->end"));
+  // The view glides to a new step: drop once the "+" stands still.
+  const target = plus(page, "step:Compose->end");
+  let last = "";
+  await expect.poll(async () => {
+    const now = JSON.stringify(await target.boundingBox());
+    const still = now === last;
+    last = now;
+    return still;
+  }).toBe(true);
+  await palette.locator('[data-testid="palette-item"][data-template="condition"]').dragTo(target);
   await expect(card(page, "Condition")).toBeVisible();
   actions = (await codeJson(page)).actions;
   expect(actions.Condition.runAfter).toEqual({ Compose: ["Succeeded"] });

@@ -27,4 +27,6 @@ pub enum EditError {
     NoDataverseReference,
     #[error("`{step}`: {reason}")]
     InvalidSetting { step: String, reason: String },
+    #[error("`{step}` has no field `{pointer}` to set: {reason}")]
+    InvalidField { step: String, pointer: String, reason: String },
 }

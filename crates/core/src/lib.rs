@@ -6,6 +6,7 @@ pub mod connection;
 pub mod edit;
 pub mod edit_error;
 pub mod error;
+pub mod field;
 pub mod export;
 pub mod files;
 pub mod import;

@@ -10,6 +10,7 @@ import { describeError } from "../errors";
 import { explainDataverseError } from "../dataverseErrors";
 import type { StepMock } from "../bindings/StepMock";
 import { MockEditor } from "./MockEditor";
+import { ActionProperties } from "./ActionProperties";
 import { DataverseProperties } from "./DataverseProperties";
 import { StepSettingsForm } from "./StepSettingsForm";
 import { runsAsLabel } from "./runsAs";
@@ -157,6 +158,7 @@ export function StepPanel({
       {step.kind === "dataverse" && (
         <DataverseProperties backend={backend} flowJson={flow.source} action={step.name} edit={(change) => void edit(change, step.name)} />
       )}
+      <ActionProperties backend={backend} flowJson={flow.source} action={step.name} actionType={step.actionType} edit={(change) => void edit(change, step.name)} />
       <StepSettingsForm key={`settings:${step.name}`} backend={backend} flowJson={flow.source} step={step.name} edit={(change) => void edit(change, step.name)} />
       {mock && <MockEditor key={step.name} mock={mock.current} onChange={mock.set} />}
       {onRerunFrom && (

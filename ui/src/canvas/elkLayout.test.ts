@@ -37,8 +37,8 @@ describe("the ELK layout", () => {
     expect(centre(layout, "step:Last")).toBe(centre(layout, "step:Check"));
   });
 
-  it("puts parallel branches side by side on one row, in the flow's order", async () => {
-    const layout = await lay(parallelFlow);
+  it("puts parallel branches side by side on one row, in the flow's order, even when one is longer", async () => {
+    const layout = await lay({ ...parallelFlow, steps: [...parallelFlow.steps.slice(0, 3), step("B2", ["B"]), step("D", ["B2", "C"])] });
     const [b, c] = [at(layout, "step:B"), at(layout, "step:C")];
     expect(b.y).toBe(c.y);
     expect(b.x + b.width).toBeLessThan(c.x);

@@ -61,7 +61,8 @@ export function elkInput(graph: FlowGraph): ElkNode {
       id,
       width,
       height,
-      layoutOptions: { "elk.portConstraints": "FIXED_POS" },
+      // Top-aligned in their row: a run of cards stacked into one node starts level with a single card beside it.
+      layoutOptions: { "elk.portConstraints": "FIXED_POS", "elk.alignment": "TOP" },
       ports: [
         { id: `${id}:in`, x: width / 2, y: 0, width: 0, height: 0, layoutOptions: { "elk.port.side": "NORTH" } },
         { id: `${id}:out`, x: width / 2, y: height, width: 0, height: 0, layoutOptions: { "elk.port.side": "SOUTH" } },

@@ -32,6 +32,14 @@ pub enum FlowEdit {
         #[ts(type = "unknown")]
         value: Option<serde_json::Value>,
     },
+    /// Sets one field of a built-in step's form by its JSON pointer in the action (`/inputs/uri`);
+    /// a null value removes it. The step's type, run-after and nested steps are refused.
+    SetField {
+        action: String,
+        field: String,
+        #[ts(type = "unknown")]
+        value: Option<serde_json::Value>,
+    },
     /// Sets a step's setting outside its parameters (concurrency, secure data, retry policy,
     /// timeout, the Dataverse row trigger's change type, scope, filtering columns and run as).
     SetSetting { action: String, setting: StepSetting },
@@ -81,6 +89,9 @@ impl Command for EditFlow {
             }
             FlowEdit::SetParameter { action, parameter, value } => {
                 flow.set_parameter(&action, &parameter, value.filter(|v| !v.is_null())).map_err(refused)?
+            }
+            FlowEdit::SetField { action, field, value } => {
+                flow.set_action_field(&action, &field, value.filter(|v| !v.is_null())).map_err(refused)?
             }
             FlowEdit::SetSetting { action, setting } => flow.set_step_setting(&action, &setting).map_err(refused)?,
         }
