@@ -38,6 +38,8 @@ const OPTIONS: Record<string, string> = {
   "elk.direction": "DOWN",
   "elk.spacing.nodeNode": String(GAP),
   "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP),
+  // Where branches fan out or meet, the bends keep half a gap from the cards: room for a "+".
+  "elk.layered.spacing.edgeNodeBetweenLayers": String(GAP / 2),
   "elk.layered.layering.strategy": "LONGEST_PATH_SOURCE",
   "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
   "elk.layered.crossingMinimization.forceNodeModelOrder": "true",
