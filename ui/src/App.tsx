@@ -111,7 +111,9 @@ export function App({ backend }: { backend: Backend }) {
   const [comparison, setComparison] = useState<RunRecord | null>(null);
   // The run on the canvas: its id in the history and how it was started, for re-runs.
   const [runContext, setRunContext] = useState<{ id: number | null; persona: string; triggerBody: unknown } | null>(null);
-  const flowKey = state.status === "ready" ? (state.flow.path ?? state.flow.name) : null;
+  // The flows of the solution the flow was opened from (edits return documents without them).
+  const [solutionFlows, setSolutionFlows] = useState<string[]>([]);
+  const flowKey = state.status === "ready" ? historyKey(state.flow, solutionFlows) : null;
   useEffect(() => {
     if (!flowKey) return;
     let cancelled = false;
@@ -176,6 +178,7 @@ export function App({ backend }: { backend: Backend }) {
     setSaved(null);
     setCodeDraft(null);
     setFile({ key, clean });
+    setSolutionFlows(flow.solutionFlows);
     setShown((n) => n + 1);
     setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: recentFiles ?? s.recentFiles } : s));
   }, []);
@@ -188,12 +191,12 @@ export function App({ backend }: { backend: Backend }) {
     }
   }, [backend, showDocument]);
   const openPath = useCallback(
-    async (path: string | null) => {
+    async (path: string | null, chosen?: string) => {
       if (!path) return;
       try {
-        const flow = await backend.call("open_flow_file", { path });
+        const flow = await backend.call("open_flow_file", { path, flow: chosen });
         const settings = await backend.call("get_settings", {});
-        showDocument(flow, path, flow.source, settings.recentFiles);
+        showDocument(flow, historyKey(flow, flow.solutionFlows), flow.source, settings.recentFiles);
       } catch (error) {
         setOpenError(toBackendError(error));
       }
@@ -369,7 +372,7 @@ export function App({ backend }: { backend: Backend }) {
     void editFlow({ kind: "move", action: step, position: at }, selected);
   };
   insertActions.current = { drop: (at, template) => void insertStep(template, at), move: moveStep };
-  const key = flow.path ?? flow.name;
+  const key = historyKey(flow, solutionFlows);
   const startRun = async (persona: string, triggerBody: unknown, impersonate: boolean, rerunFrom?: { runId: number; step: string }) => {
     live.clear();
     setRun({ ...IDLE_RUN, running: true });
@@ -383,6 +386,8 @@ export function App({ backend }: { backend: Backend }) {
         rerunFrom,
         impersonate,
         mocks: Object.fromEntries(mocks),
+        // A flow from a solution calls its sibling flows as child flows.
+        openedFrom: flow.path ?? undefined,
       });
       setRun((r) => ({ ...r, runId }));
       // Statuses stream in as the steps run: each poll returns what happened since the last one.
@@ -430,6 +435,22 @@ export function App({ backend }: { backend: Backend }) {
           >
             <option value="">Recent</option>
             {recentFiles.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        )}
+        {solutionFlows.length > 1 && flow.path && (
+          <select
+            className="toolbar__recent"
+            data-testid="solution-flow"
+            value={flow.name}
+            onChange={(e) => void openPath(flow.path, e.target.value)}
+            aria-label="Flow in this solution"
+            title="The solution's other flows: the flow open here calls them as child flows in test runs"
+          >
+            {solutionFlows.map((f) => (
               <option key={f} value={f}>
                 {f}
               </option>
@@ -694,4 +715,10 @@ function findStep(flow: FlowDocument, name: string): StepOutline | null {
     return null;
   };
   return search(flow.outline.steps);
+}
+
+/** The key a flow's run history and autosave go under: its file, one per flow of a solution, or its name. */
+function historyKey(flow: FlowDocument, solutionFlows: string[]): string {
+  if (!flow.path) return flow.name;
+  return solutionFlows.length > 1 ? `${flow.path}#${flow.name}` : flow.path;
 }

@@ -4,6 +4,7 @@
 
 pub mod autosave;
 pub mod bindings;
+pub mod child_flows;
 pub mod command;
 pub mod commands;
 pub mod embedded_sandbox;

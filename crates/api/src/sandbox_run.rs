@@ -6,6 +6,8 @@ use flowbench_core::Flow;
 use flowbench_engine::{run_flow, Cancellation, Identities, Identity, Mock, ProgressSink, RunOptions, RunRecord};
 use flowbench_sandbox::Sandbox;
 
+use crate::child_flows::Children;
+
 /// The invoker is `persona`; every connection reference's connection belongs to `owner`.
 pub fn identities(sandbox: &Sandbox, flow: &Flow, persona: &str, owner: &str) -> Result<Identities, String> {
     let identity = |who: &str| -> Result<Identity, String> {
@@ -41,16 +43,21 @@ pub async fn run_in_sandbox(
     sandbox: &Sandbox,
     url: &str,
     flow: &Flow,
+    children: Children,
     persona: &str,
     owner: &str,
     trigger_body: serde_json::Value,
     reuse: BTreeMap<String, Mock>,
     watch: Watch,
 ) -> Result<RunRecord, String> {
-    let identities = identities(sandbox, flow, persona, owner)?;
+    let mut who = identities(sandbox, flow, persona, owner)?;
+    for child in &children.flows {
+        who.references.extend(identities(sandbox, child, persona, owner)?.references);
+    }
     let options = RunOptions {
         environment_url: Some(url.to_string()),
-        identities,
+        identities: who,
+        child_flows: children.callable,
         mocks: reuse,
         progress: watch.progress,
         cancellation: watch.cancellation,

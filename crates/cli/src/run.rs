@@ -124,7 +124,7 @@ fn run_in_embedded_sandbox(args: &RunArgs, prepared: Prepared) -> Result<(RunRec
             sandbox.serve(SocketAddr::from(([127, 0, 0, 1], 0))).map_err(|e| CliError::new("sandbox", e.to_string()))?;
         // Tokens name the served address as their audience: only now can they be made.
         let mut who = identities(&sandbox, &loaded.flow, persona, owner).map_err(|e| CliError::new("sandbox", e))?;
-        for child in &loaded.child_list {
+        for child in &loaded.children.flows {
             let theirs = identities(&sandbox, child, persona, owner).map_err(|e| CliError::new("sandbox", e))?;
             who.references.extend(theirs.references);
         }
@@ -134,7 +134,7 @@ fn run_in_embedded_sandbox(args: &RunArgs, prepared: Prepared) -> Result<(RunRec
             identities: who,
             progress: Some(progress),
             skip_waits: args.skip_waits,
-            child_flows: loaded.children,
+            child_flows: loaded.children.callable,
             ..RunOptions::default()
         };
         let record = run_flow(&loaded.flow, serde_json::json!({ "headers": {}, "body": body }), options).await;
@@ -152,7 +152,7 @@ fn run_in_environment(args: &RunArgs, book: &EnvironmentBook, prepared: Prepared
     runtime()?.block_on(async {
         let run_as = || RunAs { invoker: args.as_user.as_deref(), owner: args.owner.as_deref(), impersonate: false };
         let mut identities = environment_identities(&environment, &secrets, &http, &loaded.flow, run_as()).await?;
-        for child in &loaded.child_list {
+        for child in &loaded.children.flows {
             let theirs = environment_identities(&environment, &secrets, &http, child, run_as()).await?;
             identities.references.extend(theirs.references);
         }
@@ -162,7 +162,7 @@ fn run_in_environment(args: &RunArgs, book: &EnvironmentBook, prepared: Prepared
             identities,
             progress: Some(progress),
             skip_waits: args.skip_waits,
-            child_flows: loaded.children,
+            child_flows: loaded.children.callable,
             http_client: Some(http.clone()),
             ..RunOptions::default()
         };

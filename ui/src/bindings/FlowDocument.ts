@@ -17,4 +17,8 @@ diagnostics: Array<Diagnostic>,
 /**
  * The flow JSON, for commands that take the flow back (runs, validation of edits).
  */
-source: string, };
+source: string, 
+/**
+ * Opened from a solution: the names of all its flows, this one included, to open another.
+ */
+solutionFlows: Array<string>, };

@@ -36,4 +36,9 @@ mocks?: { [key in string]: StepMock },
 /**
  * Wait actions end at once instead of waiting.
  */
-skipWaits?: boolean, };
+skipWaits?: boolean, 
+/**
+ * Where the flow was opened from (the document's `path`). When that is a solution, its
+ * flows are the child flows the run's Workflow actions call.
+ */
+openedFrom?: string, };

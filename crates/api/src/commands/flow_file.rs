@@ -7,6 +7,7 @@ use flowbench_validate::{validate, Diagnostic, ValidationContext};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::child_flows::{find_flow, named_flows, root_flow};
 use crate::environment_metadata::validation_context;
 use crate::{ApiError, Command, Context, ErrorCode, NoArgs, SettingsPatch};
 
@@ -22,11 +23,13 @@ pub struct FlowDocument {
     pub diagnostics: Vec<Diagnostic>,
     /// The flow JSON, for commands that take the flow back (runs, validation of edits).
     pub source: String,
+    /// Opened from a solution: the names of all its flows, this one included, to open another.
+    pub solution_flows: Vec<String>,
 }
 
 impl FlowDocument {
     pub(crate) fn of(name: String, path: Option<String>, flow: &Flow, context: &ValidationContext) -> Self {
-        FlowDocument { name, path, outline: outline_of(flow), diagnostics: validate(flow, context), source: flow.to_pretty_json() }
+        FlowDocument { name, path, outline: outline_of(flow), diagnostics: validate(flow, context), source: flow.to_pretty_json(), solution_flows: Vec::new() }
     }
 }
 
@@ -47,6 +50,11 @@ impl Command for GetSampleFlow {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OpenFlowFileRequest {
     pub path: String,
+    /// In a solution, the flow to open (its name or workflow id); by default the flow no other
+    /// flow calls, or the first.
+    #[ts(optional)]
+    #[serde(default)]
+    pub flow: Option<String>,
 }
 
 pub struct OpenFlowFile;
@@ -62,12 +70,22 @@ impl Command for OpenFlowFile {
         let document = match import_path(Path::new(&request.path)).map_err(import_error)? {
             Imported::Flow { flow, name, .. } => FlowDocument::of(name, path, &flow, &validation_context(ctx)),
             Imported::Solution(solution) => {
-                let first = solution.flows().first().ok_or_else(|| {
-                    ApiError::new(ErrorCode::Solution, format!("{}: the solution holds no cloud flow", request.path))
-                })?;
+                let flows = solution.flows();
+                if flows.is_empty() {
+                    return Err(ApiError::new(ErrorCode::Solution, format!("{}: the solution holds no cloud flow", request.path)));
+                }
+                let named = named_flows(&solution);
+                let index = match &request.flow {
+                    Some(wanted) => find_flow(&named, wanted).ok_or_else(|| {
+                        ApiError::new(ErrorCode::InvalidArguments, format!("{}: the solution has no flow called '{wanted}'", request.path))
+                    })?,
+                    None => root_flow(&named).unwrap_or(0),
+                };
                 let declared = solution.connection_references().iter().map(|r| r.logical_name.clone()).collect();
                 let context = ValidationContext { declared_references: Some(declared), ..validation_context(ctx) };
-                FlowDocument::of(first.name().unwrap_or(first.path()).to_owned(), path, &first.flow, &context)
+                let name_of = |f: &flowbench_core::solution::SolutionFlow| f.name().unwrap_or(f.path()).to_owned();
+                let chosen = &flows[index];
+                FlowDocument { solution_flows: flows.iter().map(name_of).collect(), ..FlowDocument::of(name_of(chosen), path, &chosen.flow, &context) }
             }
         };
         let mut settings = ctx.host.load_settings()?;

@@ -6,6 +6,7 @@ use flowbench_engine::{run_flow, Mock, ProgressEvent, RunOptions, RunRecord, Ste
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::child_flows::{calls_children, children_from, Children};
 use crate::commands::environments::current_name;
 use crate::environment_run::{environment_identities, RunAs};
 use crate::run_store::RunSummary;
@@ -42,6 +43,22 @@ pub struct RunFlowRequest {
     #[ts(optional)]
     #[serde(default)]
     pub skip_waits: Option<bool>,
+    /// Where the flow was opened from (the document's `path`). When that is a solution, its
+    /// flows are the child flows the run's Workflow actions call.
+    #[ts(optional)]
+    #[serde(default)]
+    pub opened_from: Option<String>,
+}
+
+/// The child flows of a run: read from the solution the flow was opened from, and only when the
+/// flow calls any, so a moved or broken file does not stop other runs.
+fn children(flow: &Flow, request: &RunFlowRequest) -> Result<Children, ApiError> {
+    match &request.opened_from {
+        Some(path) if calls_children(flow) => children_from(std::path::Path::new(path)).map_err(|e| {
+            ApiError::new(ErrorCode::Solution, format!("the child flows of {path} cannot be read: {e}"))
+        }),
+        _ => Ok(Children::default()),
+    }
 }
 
 /// A step's canned answer: it "ends" with this status and these outputs without running.
@@ -93,9 +110,10 @@ pub(crate) async fn execute_run(ctx: &Context, request: RunFlowRequest, mut watc
     watch.skip_waits |= request.skip_waits.unwrap_or(false);
     watch.http_client = Some(ctx.sign_ins.http().clone());
     let flow = Flow::parse(&request.flow_json)?;
+    let children = children(&flow, &request)?;
     let environment = current_name(ctx)?;
     if !environment.eq_ignore_ascii_case(SANDBOX) {
-        return run_in_environment(ctx, &environment, &flow, request, watch).await;
+        return run_in_environment(ctx, &environment, &flow, children, request, watch).await;
     }
     let sandbox = ctx
         .sandbox
@@ -113,7 +131,7 @@ pub(crate) async fn execute_run(ctx: &Context, request: RunFlowRequest, mut watc
         }
     };
     let mocks = mocks(&request, reuse);
-    let record = run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, &request.persona, "svc", request.trigger_body, mocks, watch)
+    let record = run_in_sandbox(&sandbox.sandbox, &sandbox.url, &flow, children, &request.persona, "svc", request.trigger_body, mocks, watch)
         .await
         .map_err(|e| ApiError::new(ErrorCode::Environment, e))?;
     let stored_id = sandbox.runs.add(&request.flow_key, &request.persona, &record).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
@@ -122,7 +140,7 @@ pub(crate) async fn execute_run(ctx: &Context, request: RunFlowRequest, mut watc
 
 /// A run against a signed-in environment: `persona` names the invoker (a signed-in account, or
 /// any user reached by impersonation); connection references run as their bound accounts.
-async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: RunFlowRequest, watch: Watch) -> Result<FinishedRun, ApiError> {
+async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, children: Children, request: RunFlowRequest, watch: Watch) -> Result<FinishedRun, ApiError> {
     if request.rerun_from.is_some() {
         return Err(ApiError::new(ErrorCode::InvalidArguments, "re-running from a step is for the embedded sandbox only"));
     }
@@ -135,7 +153,11 @@ async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: Run
         owner: None,
         impersonate: request.impersonate.unwrap_or(false),
     };
-    let identities = environment_identities(&environment, &secrets, ctx.sign_ins.http(), flow, run_as).await?;
+    let mut identities = environment_identities(&environment, &secrets, ctx.sign_ins.http(), flow, run_as.clone()).await?;
+    for child in &children.flows {
+        let theirs = environment_identities(&environment, &secrets, ctx.sign_ins.http(), child, run_as.clone()).await?;
+        identities.references.extend(theirs.references);
+    }
     let options = RunOptions {
         environment_url: Some(environment.url.clone()),
         identities,
@@ -143,6 +165,8 @@ async fn run_in_environment(ctx: &Context, name: &str, flow: &Flow, request: Run
         progress: watch.progress,
         cancellation: watch.cancellation,
         skip_waits: watch.skip_waits,
+        child_flows: children.callable,
+        http_client: watch.http_client,
         ..RunOptions::default()
     };
     let record = run_flow(flow, serde_json::json!({ "headers": {}, "body": request.trigger_body }), options).await;
