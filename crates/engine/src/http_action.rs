@@ -3,7 +3,6 @@
 //! 1 h) on 408, 429, 5xx and connection failures, waiting `Retry-After` when the server gives it.
 //! Any other status ends the step Failed with the response as its outputs, as in Power Automate.
 
-use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Map, Value};
@@ -67,8 +66,7 @@ pub(crate) async fn run_http(client: &reqwest::Client, name: &str, inputs: Value
                     .headers()
                     .get("retry-after")
                     .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs);
+                    .and_then(|v| retry::parse_retry_after(v, chrono::Utc::now()));
                 let outcome = answer(response, &inputs, name).await;
                 (retryable(status), outcome, retry_after)
             }

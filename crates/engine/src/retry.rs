@@ -99,17 +99,39 @@ pub(crate) fn attempt(start_time: String, status_code: Option<u16>, error: Optio
     RetryAttempt { start_time, end_time: now_rfc3339(), code, status_code, error }
 }
 
-/// `Retry-After` in seconds, from a header map of the action's outputs (names in lower case).
+/// `Retry-After`, from a header map of the action's outputs (names in lower case).
 pub(crate) fn retry_after_of(outputs: &Value) -> Option<Duration> {
     let headers = outputs.get("headers")?.as_object()?;
     let value = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))?.1.as_str()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    parse_retry_after(value, chrono::Utc::now())
+}
+
+/// A `Retry-After` value (RFC 9110 §10.2.3): seconds to wait, or the HTTP date to wait until
+/// (no wait when it has passed). Anything else is no answer, and the policy's wait applies.
+pub(crate) fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let until = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some((until.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:27:30Z").unwrap().with_timezone(&chrono::Utc);
+        assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now), Some(Duration::from_secs(30)));
+        // A date already passed: retry now.
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
+    }
 
     #[test]
     fn the_default_policy_waits_as_the_runtime_does() {
