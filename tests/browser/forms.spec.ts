@@ -50,3 +50,28 @@ test("built-in steps are edited in their forms: an expression, a choice, a name,
   await page.getByTestId("undo").click();
   expect((await flowJson(page)).properties.definition.actions.Call_the_API.inputs.headers).toBeUndefined();
 });
+
+test("a Condition is edited as rows: an operator picked, a row added and filled, the rows joined with Or", async ({ page }) => {
+  await openFixture(page, "built-ins");
+  await select(page, "Check");
+  const builder = page.getByTestId("condition-builder");
+  await expect(builder.getByTestId("condition-row")).toHaveCount(1);
+  await expect(builder.getByTestId("condition-left-0")).toHaveText("@variables('count')");
+  await builder.getByRole("combobox", { name: "Row 1 operator" }).selectOption({ label: "is greater than" });
+
+  await builder.getByTestId("condition-add").click();
+  await expect(builder.getByTestId("condition-row")).toHaveCount(2);
+  await builder.getByTestId("condition-left-1").click();
+  await page.keyboard.type("@triggerBody()?['text']");
+  await page.keyboard.press("Enter");
+  await builder.getByRole("combobox", { name: "Row 2 operator" }).selectOption({ label: "does not contain" });
+  await builder.getByTestId("condition-right-1").click();
+  await page.keyboard.type("test");
+  await page.keyboard.press("Enter");
+  await builder.getByRole("combobox", { name: "Join rows with" }).selectOption("or");
+
+  const expression = (await flowJson(page)).properties.definition.actions.Check.expression;
+  expect(expression).toEqual({
+    or: [{ greater: ["@variables('count')", 1] }, { not: { contains: ["@triggerBody()?['text']", "test"] } }],
+  });
+});

@@ -3,6 +3,8 @@ import type { Backend } from "../backend/Backend";
 import type { FlowEdit } from "../bindings/FlowEdit";
 import { ExpressionEditor } from "../expression/ExpressionEditor";
 import { type FormField, findAction, formOf, valueAt } from "./actionForms";
+import { ConditionBuilder } from "./ConditionBuilder";
+import { conditionRows } from "./conditionRows";
 
 /**
  * The form of a built-in action (Compose, Condition, loops, variables, HTTP, Terminate…): one
@@ -61,6 +63,12 @@ function Field({
         <ExpressionEditor backend={backend} label={field.label} testId={id} value={(value as string | undefined) ?? ""} onCommit={(v) => onSet(v === "" ? null : v)} dynamicContent={dynamicContent} />
       </div>
     );
+  }
+  if (kind.kind === "condition") {
+    const rows = conditionRows(value);
+    if (rows) return <ConditionBuilder backend={backend} rows={rows} onSet={onSet} dynamicContent={dynamicContent} />;
+    // Nested groups and string expressions: the whole expression as JSON.
+    return <JsonField id={id} label={`${field.label} (as JSON: it has more than one group)`} value={value} onSet={onSet} />;
   }
   if (kind.kind === "choice") {
     const current = typeof value === "string" ? value : "";

@@ -8,6 +8,8 @@ export type FieldKind =
   | { kind: "expression" }
   /** Any JSON value (objects for headers, a condition, a schema). */
   | { kind: "json" }
+  /** A Condition's expression: rows of comparisons, or JSON when it is more than one group. */
+  | { kind: "condition" }
   | { kind: "text" }
   | { kind: "number" }
   | { kind: "choice"; options: string[] };
@@ -25,7 +27,7 @@ const variable = (pointer = "/inputs/name"): FormField => ({ label: "Variable na
 
 const FORMS: Record<string, FormField[]> = {
   compose: [{ label: "Inputs", pointer: "/inputs", field: expression }],
-  if: [{ label: "Condition", pointer: "/expression", field: json }],
+  if: [{ label: "Condition", pointer: "/expression", field: { kind: "condition" } }],
   switch: [{ label: "On", pointer: "/expression", field: expression }],
   foreach: [{ label: "Select an output from previous steps", pointer: "/foreach", field: expression }],
   until: [
