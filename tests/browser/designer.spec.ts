@@ -173,7 +173,16 @@ test("the connection picker changes who a step runs as; steps can be renamed and
   await expect(page.getByTestId("step-card")).toHaveCount(6);
   await page.locator('[data-step="Get_the_parent_account"]').click();
   const picker = page.getByTestId("connection-picker");
-  await expect(picker.locator("label")).toHaveText(["fb_DataverseService (connection reference)", "Invoker's connection"]);
+  // The flow's reference, the environment's other Dataverse reference, and the invoker.
+  await expect(picker.locator("label")).toHaveText([
+    "fb_DataverseService (connection reference)",
+    "Dataverse · fb_Dataverse (in the environment)",
+    "Invoker's connection",
+  ]);
+  await picker.getByLabel("Dataverse · fb_Dataverse (in the environment)").click();
+  await expect(page.locator('[data-step="Get_the_parent_account"] [data-testid="runs-as"]')).toHaveText("Runs as fb_Dataverse's owner");
+  // Now the flow's own reference too.
+  await expect(picker.getByLabel("fb_Dataverse (connection reference)")).toBeChecked();
   await picker.getByLabel("Invoker's connection").click();
   await expect(page.locator('[data-step="Get_the_parent_account"] [data-testid="runs-as"]')).toHaveText("Runs as the modifying user");
 

@@ -54,13 +54,13 @@ export function StepPanel({
       return;
     }
     backend
-      .call("connection_options", { flowJson: flow.source, action: step.name })
+      .call("connection_options", { flowJson: flow.source, action: step.name, openedFrom: flow.path ?? undefined })
       .then((o) => !cancelled && setOptions(o))
       .catch((e: unknown) => !cancelled && setError(toBackendError(e).message));
     return () => {
       cancelled = true;
     };
-  }, [backend, flow.source, step.name, step.kind]);
+  }, [backend, flow.source, flow.path, step.name, step.kind]);
 
   const edit = async (change: FlowEdit, selectedAfter: string | null) => {
     try {

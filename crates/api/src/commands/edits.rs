@@ -117,6 +117,50 @@ fn refuse_broken_references(before: &Flow, after: &Flow, moved: &str, context: &
     ))
 }
 
+const DATAVERSE_CONNECTOR: &str = "shared_commondataserviceforapps";
+
+fn labelled(name: &str, display: Option<&str>, place: &str) -> String {
+    match display.filter(|d| !d.is_empty() && *d != name) {
+        Some(display) => format!("{display} · {name} ({place})"),
+        None => format!("{name} ({place})"),
+    }
+}
+
+fn is_dataverse(connector_id: Option<&str>) -> bool {
+    connector_id.is_some_and(|c| c.rsplit('/').next() == Some(DATAVERSE_CONNECTOR))
+}
+
+/// The Dataverse references a solution declares, when the flow was opened from one.
+fn solution_references(opened_from: Option<&str>) -> Vec<(String, Option<String>)> {
+    let Some(path) = opened_from else { return Vec::new() };
+    match flowbench_core::import::import_path(std::path::Path::new(path)) {
+        Ok(flowbench_core::import::Imported::Solution(solution)) => solution
+            .connection_references()
+            .iter()
+            .filter(|r| is_dataverse(r.connector_id.as_deref()))
+            .map(|r| (r.logical_name.clone(), r.display_name.clone()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The environment's Dataverse connection references. An environment that cannot be read now
+/// (offline, signed out) offers none: the picker still has the flow's own.
+async fn environment_references(ctx: &Context) -> Vec<flowbench_dataverse::metadata::ConnectionReferenceInfo> {
+    use crate::commands::environments::{current_name, sandbox_api, signed_in_api};
+    let read = async {
+        let name = current_name(ctx)?;
+        let found = if name.eq_ignore_ascii_case(flowbench_dataverse::SANDBOX) {
+            flowbench_dataverse::metadata::connection_references(&sandbox_api(ctx)?).await?
+        } else {
+            let (_, api) = signed_in_api(ctx, &name).await?;
+            flowbench_dataverse::metadata::connection_references(&api).await?
+        };
+        Ok::<_, ApiError>(found)
+    };
+    read.await.unwrap_or_default().into_iter().filter(|r| is_dataverse(r.connector_id.as_deref())).collect()
+}
+
 #[derive(Serialize, Deserialize, TS, Clone, Debug)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionOption {
@@ -132,10 +176,15 @@ pub struct ConnectionOption {
 pub struct ConnectionOptionsRequest {
     pub flow_json: String,
     pub action: String,
+    /// Where the flow was opened from: a solution's declared references are offered too.
+    #[ts(optional)]
+    #[serde(default)]
+    pub opened_from: Option<String>,
 }
 
-/// The connection picker's options for a Dataverse action: the flow's references and the
-/// invoker's connection, with the reason when the trigger rules one out.
+/// The connection picker's options for a Dataverse action: the flow's references, the ones its
+/// solution declares, the environment's Dataverse references, and the invoker's connection, with
+/// the reason when the trigger rules one out.
 pub struct GetConnectionOptions;
 
 impl Command for GetConnectionOptions {
@@ -143,7 +192,7 @@ impl Command for GetConnectionOptions {
     type Request = ConnectionOptionsRequest;
     type Response = Vec<ConnectionOption>;
 
-    async fn run(_: &Context, request: ConnectionOptionsRequest) -> Result<Vec<ConnectionOption>, ApiError> {
+    async fn run(ctx: &Context, request: ConnectionOptionsRequest) -> Result<Vec<ConnectionOption>, ApiError> {
         use flowbench_core::connection::TriggerIdentity;
         let flow = Flow::parse(&request.flow_json)?;
         let action = flow
@@ -153,14 +202,29 @@ impl Command for GetConnectionOptions {
         if current.is_none() {
             return Ok(Vec::new());
         }
-        let mut names: Vec<String> = flow.references().into_iter().filter_map(|r| r.logical_name).collect();
-        names.sort();
-        names.dedup();
-        let mut options: Vec<ConnectionOption> = names
+        // Each logical name once, labelled by where it was first found: the flow, its solution, the environment.
+        let mut offered: Vec<(String, String)> = Vec::new();
+        let mut offer = |logical_name: String, label: String| {
+            if !offered.iter().any(|(n, _)| n.eq_ignore_ascii_case(&logical_name)) {
+                offered.push((logical_name, label));
+            }
+        };
+        let mut in_flow: Vec<String> = flow.references().into_iter().filter_map(|r| r.logical_name).collect();
+        in_flow.sort();
+        for name in in_flow {
+            offer(name.clone(), format!("{name} (connection reference)"));
+        }
+        for (name, display) in solution_references(request.opened_from.as_deref()) {
+            offer(name.clone(), labelled(&name, display.as_deref(), "in the solution"));
+        }
+        for reference in environment_references(ctx).await {
+            offer(reference.logical_name.clone(), labelled(&reference.logical_name, reference.display_name.as_deref(), "in the environment"));
+        }
+        let mut options: Vec<ConnectionOption> = offered
             .into_iter()
-            .map(|logical_name| {
-                let choice = ConnectionChoice::Reference { logical_name: logical_name.clone() };
-                ConnectionOption { selected: current.as_ref() == Some(&choice), choice, label: format!("{logical_name} (connection reference)"), disabled_reason: None }
+            .map(|(logical_name, label)| {
+                let choice = ConnectionChoice::Reference { logical_name };
+                ConnectionOption { selected: current.as_ref() == Some(&choice), choice, label, disabled_reason: None }
             })
             .collect();
         let invoker_reason = match flow.trigger_identity() {
