@@ -82,7 +82,7 @@ export const FlowCanvas = memo(function FlowCanvas({
       const old = previous.current.get(n.id);
       const node: Node =
         n.kind === "step"
-          ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, ...CARD, ariaLabel: cardLabel(n.step, n.isTrigger, problems.get(n.step.name)), data: {
+          ? { id: n.id, type: "step", position: { x: n.x, y: n.y }, width: n.width, height: n.height, ariaLabel: cardLabel(n.step, n.isTrigger, problems.get(n.step.name)), data: {
                 step: n.step,
                 isTrigger: n.isTrigger,
                 problems: problems.get(n.step.name),

@@ -92,6 +92,11 @@ export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
         )}
         {KIND_LABEL[step.kind]}
         {collapsed && hiddenSteps ? <span className="step-card__hidden"> · {hiddenSteps} steps hidden</span> : null}
+        {mocked && (
+          <span className="step-card__mocked" data-testid="mocked" title="Test runs answer this step with its mock">
+            mocked
+          </span>
+        )}
         {problems && (problems.errors > 0 || problems.warnings > 0) && (
           <span
             className={`step-card__problems${problems.errors ? " is-error" : ""}`}
@@ -115,11 +120,6 @@ export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
           {identity.text}
         </div>
       )}
-      {mocked && (
-        <div className="step-card__mocked" data-testid="mocked" title="Test runs answer this step with its mock">
-          mocked in test runs
-        </div>
-      )}
       <RunStatus step={step.name} />
       {pager && <Pager {...pager} />}
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
@@ -131,22 +131,27 @@ export function StepCard({ data }: NodeProps & { data: StepNodeData }) {
  * What the run shows of this step, live or finished (see liveStatus.ts). Its own component, so a
  * streamed status re-renders these few lines and not the card.
  */
+/**
+ * What the step did in the run on the canvas, on one line at the card's foot: status, who it ran
+ * as, the error (cut short; whole in the tooltip and the panel) and the time it took. One line,
+ * so a card keeps its laid-out height while a run streams in.
+ */
 function RunStatus({ step }: { step: string }) {
   const run = useLiveStatus(step);
   if (!run) return null;
   return (
-    <>
-      <div className={`step-card__run is-${run.status.toLowerCase()}`} data-testid="run-status" title={run.error ?? undefined}>
+    <div className={`step-card__run is-${run.status.toLowerCase()}`} title={run.error ?? undefined}>
+      <span className="step-card__run-status" data-testid="run-status">
         {run.status === "Running" ? "Running…" : run.status}
         {run.user ? ` · ran as ${run.user}` : ""}
-        {run.error && run.status === "Failed" && <div className="step-card__run-error">{run.error}</div>}
-      </div>
+        {run.error && run.status === "Failed" && <span className="step-card__run-error"> · {run.error}</span>}
+      </span>
       {run.durationMs !== null && (
-        <div className="step-card__duration" data-testid="run-duration">
+        <span className="step-card__duration" data-testid="run-duration">
           {formatDuration(run.durationMs)}
-        </div>
+        </span>
       )}
-    </>
+    </div>
   );
 }
 

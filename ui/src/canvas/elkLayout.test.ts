@@ -89,9 +89,10 @@ describe("the ELK layout", () => {
   });
 
   it("reuses a layout for an edit that changes no structure, and not for one that does", async () => {
-    const before = flowGraph(conditionFlow);
-    const renamedTable = flowGraph({ ...conditionFlow, steps: conditionFlow.steps.map((s) => (s.name === "First" ? { ...s, table: "accounts" } : s)) });
-    const inserted = flowGraph({ ...conditionFlow, steps: [...conditionFlow.steps, step("After", ["Last"])] });
+    const withTable = (table: string) => ({ ...conditionFlow, steps: conditionFlow.steps.map((s) => (s.name === "First" ? { ...s, table } : s)) });
+    const before = flowGraph(withTable("contacts"));
+    const renamedTable = flowGraph(withTable("accounts"));
+    const inserted = flowGraph({ ...withTable("contacts"), steps: [...withTable("contacts").steps, step("After", ["Last"])] });
     expect(structureKey(renamedTable)).toBe(structureKey(before));
     expect(structureKey(inserted)).not.toBe(structureKey(before));
     const layout = relabel(await layoutGraph(elk, before), renamedTable);

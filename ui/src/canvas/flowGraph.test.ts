@@ -69,6 +69,22 @@ describe("flowGraph", () => {
     expect(graph.edges.map((e) => e.id)).toEqual(["step:manual->step:A", "step:A->end"]);
   });
 
+  it("makes a card as tall as what it shows, with a line kept for a run's status", () => {
+    const heights = new Map(
+      flowGraph({
+        ...parallelFlow,
+        steps: [
+          step("A"),
+          { ...step("B", ["A"]), kind: "dataverse", operationId: "CreateRecord", table: "contacts", runsAs: { kind: "connectionReference", logicalName: "x" } },
+          { ...step("C", ["A"]), kind: "foreach" },
+        ],
+      }).nodes.map((n) => [n.id, n.height]),
+    );
+    expect(heights.get("step:A")).toBe(76);
+    expect(heights.get("step:B")).toBe(18 + 34 + 15 + 22 + 17);
+    expect(heights.get("step:C")).toBe(18 + 34 + 22 + 17);
+  });
+
   it("gives a flow with only its trigger a place for its first step, and an empty flow nothing", () => {
     expect(places(flowGraph({ ...conditionFlow, steps: [], stepCount: 0 }))).toEqual(["step:manual->end {}"]);
     expect(flowGraph({ ...conditionFlow, trigger: null, steps: [], stepCount: 0 }).nodes).toEqual([]);

@@ -5,6 +5,21 @@ import type { StepOutline } from "../bindings/StepOutline";
 
 /** Card and spacing sizes, in canvas pixels. */
 export const CARD = { width: 280, height: 76 } as const;
+
+/**
+ * A card's height for what it shows: its kind and name, the operation and table, who it runs as,
+ * a loop's pass pager, and one line for a run's status, kept free so a streaming run never moves
+ * the layout. The sizes are the stylesheet's (11 px labels, 19 px names, 22 px chips).
+ */
+export function cardHeight(step: StepOutline): number {
+  const frame = 16 + 2;
+  const kindAndName = 15 + 19;
+  const runLine = 17;
+  const detail = step.operationId || step.table ? 15 : 0;
+  const identity = step.runsAs ? 22 : 0;
+  const pager = step.kind === "foreach" || step.kind === "until" ? 22 : 0;
+  return Math.max(CARD.height, frame + kindAndName + detail + identity + pager + runLine);
+}
 export const LABEL = { width: 120, height: 28 } as const;
 /** Where a container's branches meet again before the flow goes on. */
 export const JOIN = { width: 10, height: 10 } as const;
@@ -52,7 +67,7 @@ export function flowGraph(outline: FlowOutline, collapsed: ReadonlySet<string> =
 
 function stepNode(step: StepOutline, graph: FlowGraph): string {
   const id = `step:${step.name}`;
-  graph.nodes.push({ id, kind: "step", ...CARD, step, isTrigger: step.kind === "trigger" });
+  graph.nodes.push({ id, kind: "step", width: CARD.width, height: cardHeight(step), step, isTrigger: step.kind === "trigger" });
   return id;
 }
 
