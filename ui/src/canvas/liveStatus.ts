@@ -8,8 +8,11 @@ import { applyProgress, sameResult, type StepRunResult } from "../runs";
  * card alone, the canvas (500 nodes) is never rebuilt for a status, and when the record arrives
  * only the cards whose result differs from what streamed in change.
  */
-/** Cards told of a change per frame: a fast run sends hundreds of statuses in one poll. */
-const CARDS_PER_FRAME = 25;
+/**
+ * Cards told of a change per frame: a fast run sends hundreds of statuses in one poll. Only cards
+ * on screen count: a step whose card is not drawn has nobody to tell.
+ */
+const CARDS_PER_FRAME = 12;
 
 const nextFrame = (work: () => void) =>
   typeof requestAnimationFrame === "function" ? requestAnimationFrame(() => work()) : setTimeout(work, 0);
@@ -62,7 +65,9 @@ export class LiveStatusStore {
     for (const step of this.pending) {
       if (told === CARDS_PER_FRAME) break;
       this.pending.delete(step);
-      this.listeners.get(step)?.forEach((notify) => notify());
+      const cards = this.listeners.get(step);
+      if (!cards?.size) continue;
+      cards.forEach((notify) => notify());
       told++;
     }
     this.tell([]);
