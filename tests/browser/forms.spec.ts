@@ -32,6 +32,13 @@ test("built-in steps are edited in their forms: an expression, a choice, a name,
   // HTTP: headers as JSON; text that is not JSON is refused where it was typed.
   await select(page, "Call_the_API");
   await expect(properties(page).getByRole("combobox", { name: "Method" })).toHaveValue("GET");
+  // Two edits back to back: both land (the edit queue's own tests cover the race).
+  await properties(page).getByRole("combobox", { name: "Method" }).selectOption("POST");
+  const uri = properties(page).getByTestId("field-inputs-uri");
+  await uri.click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("https://example.com/api/items");
+  await page.keyboard.press("Enter");
   const headers = properties(page).getByRole("textbox", { name: "Headers" });
   await headers.fill("{ Accept: json");
   await headers.blur();
@@ -44,7 +51,7 @@ test("built-in steps are edited in their forms: an expression, a choice, a name,
   const actions = (await flowJson(page)).properties.definition.actions;
   expect(actions.Compose.inputs).toBe("@{variables('count')}");
   expect(actions.Initialize_count.inputs.variables).toEqual([{ name: "total", type: "float", value: 1 }]);
-  expect(actions.Call_the_API.inputs).toEqual({ method: "GET", uri: "https://example.com/api", headers: { Accept: "application/json" } });
+  expect(actions.Call_the_API.inputs).toEqual({ method: "POST", uri: "https://example.com/api/items", headers: { Accept: "application/json" } });
 
   // Each commit is one step of the history.
   await page.getByTestId("undo").click();

@@ -21,6 +21,7 @@ import type { Position } from "./bindings/Position";
 import type { StepTemplate } from "./bindings/StepTemplate";
 import type { FlowEdit } from "./bindings/FlowEdit";
 import { InsertionContext, type Insertion } from "./canvas/FlowEdge";
+import { EditQueue } from "./edits";
 import { Palette } from "./canvas/Palette";
 import { matchingSteps, nextMatch, siblingMove } from "./canvas/search";
 import { describeError } from "./errors";
@@ -76,6 +77,11 @@ export function App({ backend }: { backend: Backend }) {
   // What the edges' buttons do. The context changes only with the picked place, so a run's
   // streamed statuses do not re-render every edge; the actions read the latest flow through a ref.
   const insertActions = useRef<Pick<Insertion, "drop" | "move">>({ drop: () => {}, move: () => {} });
+  // Edits run one at a time on the newest document (see EditQueue).
+  const [edits] = useState(
+    () => new EditQueue((document, edit) => backend.call("edit_flow", { name: document.name, path: document.path, flowJson: document.source, edit })),
+  );
+  const runEdit = useCallback((edit: FlowEdit) => edits.run(edit), [edits]);
   const insertion = useMemo<Insertion>(
     () => ({ picked: insertAt, pick: setInsertAt, drop: (at, template) => insertActions.current.drop(at, template), move: (at, step) => insertActions.current.move(at, step) }),
     [insertAt],
@@ -149,6 +155,7 @@ export function App({ backend }: { backend: Backend }) {
           backend.call("current_environment", {}),
         ]);
         if (!cancelled) setFile({ key: sampleKey, clean: flow.source });
+        if (!cancelled) edits.current = flow;
         if (!cancelled)
           setState({
             status: "ready",
@@ -179,6 +186,7 @@ export function App({ backend }: { backend: Backend }) {
     setCodeDraft(null);
     setFile({ key, clean });
     setSolutionFlows(flow.solutionFlows);
+    edits.current = flow;
     setShown((n) => n + 1);
     setState((s) => (s.status === "ready" ? { ...s, flow, recentFiles: recentFiles ?? s.recentFiles } : s));
   }, []);
@@ -223,7 +231,10 @@ export function App({ backend }: { backend: Backend }) {
       setOpenError(toBackendError(error));
     }
   };
-  const replaceFlow = (next: FlowDocument) => setState((s) => (s.status === "ready" ? { ...s, flow: next } : s));
+  const replaceFlow = (next: FlowDocument) => {
+    edits.current = next;
+    setState((s) => (s.status === "ready" ? { ...s, flow: next } : s));
+  };
   const undo = () => {
     const previous = history.past[history.past.length - 1];
     if (!previous) return;
@@ -247,16 +258,18 @@ export function App({ backend }: { backend: Backend }) {
       const settings = await backend.call("get_settings", {});
       // A flow that had no file takes the file's name, as opening it would give.
       const name = flow.path === null && !file.key.startsWith("sample") ? (path.split(/[\\/]/).pop() ?? path).replace(/\.json$/i, "") : flow.name;
+      if (edits.current) edits.current = { ...edits.current, path, name };
       setState((s) => (s.status === "ready" ? { ...s, flow: { ...s.flow, path, name }, recentFiles: settings.recentFiles } : s));
       setSaved(path);
     } catch (error) {
       setOpenError(toBackendError(error));
     }
   };
-  const applyEdit = (edited: FlowDocument, selectAfter: string | null) => {
+  /** Shows an edited document; `before` (the document the edit was made on) becomes an undo step. */
+  const applyEdit = (edited: FlowDocument, selectAfter: string | null, before: FlowDocument = flow) => {
     setWhoCanRun(null);
     setSaved(null);
-    setHistory({ past: [...history.past, flow].slice(-100), future: [] });
+    setHistory((h) => ({ past: [...h.past, before].slice(-100), future: [] }));
     setState((s) => (s.status === "ready" ? { ...s, flow: edited } : s));
     setRun(IDLE_RUN);
     setSelected(selectAfter);
@@ -266,13 +279,13 @@ export function App({ backend }: { backend: Backend }) {
     const known = new Set(allStepNames(before.outline.steps));
     const added = allStepNames(after.outline.steps).find((n) => !known.has(n)) ?? null;
     setInsertAt(null);
-    applyEdit(after, added);
+    applyEdit(after, added, before);
     if (added) setFocus({ step: added, request: Date.now() });
   };
   const insertStep = async (template: StepTemplate, position: Position) => {
     try {
-      const edited = await backend.call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: { kind: "insert", template, position } });
-      showAdded(flow, edited);
+      const { before, after } = await runEdit({ kind: "insert", template, position });
+      showAdded(before, after);
     } catch (error) {
       setOpenError(toBackendError(error));
     }
@@ -280,7 +293,8 @@ export function App({ backend }: { backend: Backend }) {
   /** Any edit of the model; the document it gives becomes the flow (one undo step). */
   const editFlow = async (edit: FlowEdit, selectAfter: string | null) => {
     try {
-      applyEdit(await backend.call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit }), selectAfter);
+      const { before, after } = await runEdit(edit);
+      applyEdit(after, selectAfter, before);
       return true;
     } catch (error) {
       setOpenError(toBackendError(error));
@@ -302,8 +316,8 @@ export function App({ backend }: { backend: Backend }) {
     if (!text) return;
     try {
       const position = insertAt ?? positionAfter(flow.outline, selected);
-      const edited = await backend.call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: { kind: "paste", clipboard: text, position } });
-      showAdded(flow, edited);
+      const { before, after } = await runEdit({ kind: "paste", clipboard: text, position });
+      showAdded(before, after);
     } catch (error) {
       setOpenError(toBackendError(error));
     }
@@ -358,10 +372,7 @@ export function App({ backend }: { backend: Backend }) {
     }
     // Delete removes the selected step, unless the user is typing.
     if (e.key === "Delete" && selectedStep && selectedStep.kind !== "trigger" && !typing) {
-      void backend
-        .call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: { kind: "delete", action: selectedStep.name } })
-        .then((edited) => applyEdit(edited, null))
-        .catch((error: unknown) => setOpenError(toBackendError(error)));
+      void editFlow({ kind: "delete", action: selectedStep.name }, null);
     }
   };
   keyHandler.current = onKey;
@@ -601,7 +612,11 @@ export function App({ backend }: { backend: Backend }) {
         data-testid="canvas"
       >
         {view === "code" ? (
-          <CodeView backend={backend} flow={flow} draft={codeDraft} onDraft={setCodeDraft} onAccepted={(document) => applyEdit(document, selected)} />
+          <CodeView backend={backend} flow={flow} draft={codeDraft} onDraft={setCodeDraft} onAccepted={(document) => {
+              edits.current = document;
+              applyEdit(document, selected);
+            }}
+          />
         ) : (
           <LiveStatusContext.Provider value={live}>
             <InsertionContext.Provider value={insertion}>
@@ -632,6 +647,7 @@ export function App({ backend }: { backend: Backend }) {
             backend={backend}
             flow={flow}
             step={selectedStep}
+            runEdit={runEdit}
             onEdited={applyEdit}
             onClose={() => setSelected(null)}
             onWhoCanRun={() => void showWhoCanRun()}

@@ -9,6 +9,7 @@ import type { StepRecord } from "../bindings/StepRecord";
 import { describeError } from "../errors";
 import { explainDataverseError } from "../dataverseErrors";
 import type { StepMock } from "../bindings/StepMock";
+import type { EditDone } from "../edits";
 import { MockEditor } from "./MockEditor";
 import { ActionProperties } from "./ActionProperties";
 import { DataverseProperties } from "./DataverseProperties";
@@ -20,6 +21,7 @@ export function StepPanel({
   backend,
   flow,
   step,
+  runEdit,
   onEdited,
   onClose,
   onWhoCanRun,
@@ -30,7 +32,9 @@ export function StepPanel({
   backend: Backend;
   flow: FlowDocument;
   step: StepOutline;
-  onEdited: (flow: FlowDocument, selected: string | null) => void;
+  /** Runs an edit after any still on the way, on the newest document. */
+  runEdit: (edit: FlowEdit) => Promise<EditDone>;
+  onEdited: (flow: FlowDocument, selected: string | null, before: FlowDocument) => void;
   onClose: () => void;
   onWhoCanRun: () => void;
   /** Present when a run is on the canvas and this step is at the top level. */
@@ -64,9 +68,9 @@ export function StepPanel({
 
   const edit = async (change: FlowEdit, selectedAfter: string | null) => {
     try {
-      const edited = await backend.call("edit_flow", { name: flow.name, path: flow.path, flowJson: flow.source, edit: change });
+      const { before, after } = await runEdit(change);
       setError(null);
-      onEdited(edited, selectedAfter);
+      onEdited(after, selectedAfter, before);
     } catch (e) {
       const err = toBackendError(e);
       setError(`${describeError(err).headline} ${err.message}`);
