@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type Backend, type BackendError, toBackendError } from "./backend/Backend";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { EnvironmentInfo } from "./bindings/EnvironmentInfo";
@@ -386,8 +386,12 @@ export function App({ backend }: { backend: Backend }) {
   const key = historyKey(flow, solutionFlows);
   const startRun = async (persona: string, triggerBody: unknown, impersonate: boolean, rerunFrom?: { runId: number; step: string }) => {
     live.clear();
-    setRun({ ...IDLE_RUN, running: true });
-    setComparison(null);
+    // A transition: on a 500-step flow the app's re-render is time-sliced, not one long frame
+    // under the click (the cards' statuses go through the live store, not this render).
+    startTransition(() => {
+      setRun({ ...IDLE_RUN, running: true });
+      setComparison(null);
+    });
     try {
       const { runId } = await backend.call("start_run", {
         flowJson: flow.source,
@@ -411,9 +415,12 @@ export function App({ backend }: { backend: Backend }) {
         if (record) {
           // The record's results replace the streamed ones (an effect below): only the cards
           // whose result differs render again.
-          setRun({ ...IDLE_RUN, record });
-          setRunHistory(await backend.call("run_history", { flowKey: key }));
-          setRunContext({ id: progress.storedId, persona, triggerBody });
+          const history = await backend.call("run_history", { flowKey: key });
+          startTransition(() => {
+            setRun({ ...IDLE_RUN, record });
+            setRunHistory(history);
+            setRunContext({ id: progress.storedId, persona, triggerBody });
+          });
           return;
         }
       }
