@@ -4,21 +4,13 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Page, expect, test } from "@playwright/test";
+import { browserFixture, flowJson, openFixture, url } from "./designer-page";
 
-const url = () => process.env.FLOWBENCH_URL!;
 const plus = (page: Page, edge: string) => page.locator(`[data-testid="edge-add"][data-edge="${edge}"]`);
 const card = (page: Page, step: string) => page.locator(`[data-step="${step}"]`);
 
-async function codeJson(page: Page) {
-  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-  await page.getByTestId("toggle-code").click();
-  await page.getByTestId("code-editor").click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.press("Control+c");
-  const text = await page.evaluate(() => navigator.clipboard.readText());
-  await page.getByTestId("toggle-code").click();
-  return JSON.parse(text).properties.definition;
-}
+/** The flow's definition, read back from the code view. */
+const codeJson = async (page: Page) => (await flowJson(page)).properties.definition;
 
 /** Opens a flow written to a temporary file through the Open dialog. */
 async function openFlow(page: Page, name: string, definition: object) {
@@ -161,4 +153,37 @@ test("a parallel branch is added beside a step, drawn on the same row, and each 
   await page.getByTestId("undo").click();
   await expect(card(page, "Compose")).toHaveCount(0);
   await expect(plus(page, "step:A->step:B")).toBeVisible();
+});
+
+test("each card holds what it shows within the height the layout gave it, before and after a run, a failed one and a loop's pager included", async ({ page }) => {
+  // Cards whose content is taller than their laid-out node: they would cover the "+" below.
+  const spilled = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid="step-card"]')]
+        .filter((c) => c.scrollHeight > c.closest<HTMLElement>(".react-flow__node")!.clientHeight + 1)
+        .map((c) => c.dataset.step),
+    );
+  await page.goto(url());
+  await expect(page.getByTestId("step-card")).toHaveCount(6);
+  expect(await spilled()).toEqual([]);
+  await page.getByTestId("trigger-row").selectOption({ index: 1 });
+  await page.getByTestId("run").click();
+  await expect(page.getByTestId("run-outcome")).toContainText("Run Succeeded");
+  await expect(card(page, "Get_the_parent_account").getByTestId("run-status")).toBeVisible();
+  expect(await spilled()).toEqual([]);
+
+  // A failed step: its error shares the status line.
+  await openFixture(page, "add-contact");
+  await page.getByTestId("run-trigger-body").fill('{"text": "Lovelace"}');
+  await page.getByTestId("run-persona").selectOption("nora");
+  await page.getByTestId("run").click();
+  await expect(card(page, "Add_a_contact").getByTestId("run-status")).toContainText("prvCreateContact");
+  expect(await spilled()).toEqual([]);
+
+  page.once("dialog", (dialog) => dialog.accept(browserFixture("loop.json")));
+  await page.getByTestId("open").click();
+  await expect(page.getByTestId("flow-name")).toHaveText("loop");
+  await page.getByTestId("run").click();
+  await expect(card(page, "Each_value").getByTestId("pager")).toBeVisible();
+  expect(await spilled()).toEqual([]);
 });

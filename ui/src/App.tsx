@@ -638,7 +638,7 @@ export function App({ backend }: { backend: Backend }) {
                 onShowPass={showPass}
                 focus={focus}
                 mocked={mockedSteps}
-                document={shown}
+                documentId={shown}
               />
             </InsertionContext.Provider>
             <Palette

@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use flowbench_core::files::write_atomically;
 use flowbench_core::import::{import_path, Imported};
-use flowbench_core::solution::Solution;
+use flowbench_core::solution::{new_guid, Solution};
 use flowbench_core::{export_flow_json, prepare_export};
 
 use crate::error::CliError;
-use crate::files::{new_guid, write_atomically};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Target {

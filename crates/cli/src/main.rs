@@ -4,7 +4,6 @@ mod environments;
 mod error;
 mod export;
 mod expr;
-mod files;
 mod inspect;
 mod preflight;
 mod run;

@@ -4,12 +4,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use flowbench_core::files::write_atomically;
 use flowbench_core::import::{import_path, Imported};
 use flowbench_core::solution::{PackageLayout, Solution};
 use flowbench_validate::output::{self, FileReport};
 use flowbench_validate::{validate, ValidationContext};
-
-use crate::files::write_atomically;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ReportFormat {

@@ -27,7 +27,7 @@ export const FlowCanvas = memo(function FlowCanvas({
   onShowPass,
   focus,
   mocked,
-  document,
+  documentId,
 }: {
   outline: FlowOutline;
   problems: Map<string, StepProblems>;
@@ -43,7 +43,7 @@ export const FlowCanvas = memo(function FlowCanvas({
   /** Steps that test runs answer with a mock. */
   mocked: ReadonlySet<string>;
   /** Which document is shown: a new one is fitted into view once laid out. */
-  document: number;
+  documentId: number;
 }) {
   // Steps inside each container (all depths): containers get a collapse button.
   const hidden = useMemo(() => containerSizes(outline.steps), [outline]);
@@ -54,7 +54,7 @@ export const FlowCanvas = memo(function FlowCanvas({
     return { index, count: loop.count, failed: loop.failed, show: (i: number) => onShowPass(name, i) };
   };
   // The layout moves only with the outline or a collapse; run statuses never re-lay the canvas.
-  const laid = useFlowLayout(outline, collapsed, String(document));
+  const laid = useFlowLayout(outline, collapsed, String(documentId));
   const layout = laid.status === "ready" ? laid.layout : NO_LAYOUT;
   // An edge that did not change keeps its object too: after a move or an insert only the edges
   // around it are new, and React Flow redraws those alone.
@@ -120,7 +120,7 @@ export const FlowCanvas = memo(function FlowCanvas({
   return (
     <ReactFlow
       // Keyed so a newly shown flow fits the view again.
-      key={document}
+      key={documentId}
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}

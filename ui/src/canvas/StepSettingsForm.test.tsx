@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Backend } from "../backend/Backend";
 import type { FlowEdit } from "../bindings/FlowEdit";
 import type { StepSettings } from "../bindings/StepSettings";
+import { recordingBackend } from "../../test/recordingBackend";
 import { StepSettingsForm } from "./StepSettingsForm";
 
 afterEach(cleanup);
@@ -21,20 +22,15 @@ const base: StepSettings = {
 };
 
 function backendWith(settings: StepSettings, columns: string[] = []): Backend {
-  return {
-    kind: "browser",
-    pickFlowPath: async () => null,
-    pickSavePath: async () => null,
-    async call(name) {
-      if (name === "step_settings") return settings as never;
-      if (name === "environment_tables") {
-        const table = { logicalName: "contact", entitySetName: "contacts", primaryId: "contactid", primaryName: "fullname" };
-        const cols = columns.map((c) => ({ logicalName: c, attributeType: "String", maxLength: 100, targets: [], options: null, choices: [], navigation: [] }));
-        return { environment: "sandbox", fetchedAt: null, tables: [{ ...table, columns: cols }] } as never;
-      }
-      throw new Error(`unexpected ${name}`);
-    },
-  };
+  return recordingBackend((name) => {
+    if (name === "step_settings") return settings;
+    if (name === "environment_tables") {
+      const table = { logicalName: "contact", entitySetName: "contacts", primaryId: "contactid", primaryName: "fullname" };
+      const cols = columns.map((c) => ({ logicalName: c, attributeType: "String", maxLength: 100, targets: [], options: null, choices: [], navigation: [] }));
+      return { environment: "sandbox", fetchedAt: null, tables: [{ ...table, columns: cols }] };
+    }
+    throw new Error(`unexpected ${name}`);
+  }).backend;
 }
 
 function renderForm(settings: StepSettings, columns: string[] = []) {

@@ -24,6 +24,8 @@ const expression: FieldKind = { kind: "expression" };
 const json: FieldKind = { kind: "json" };
 const text: FieldKind = { kind: "text" };
 const variable = (pointer = "/inputs/name"): FormField => ({ label: "Variable name", pointer, field: text });
+/** Set, increment, decrement and append: a variable's name and a value. */
+const variableAndValue: FormField[] = [variable(), { label: "Value", pointer: "/inputs/value", field: expression }];
 
 const FORMS: Record<string, FormField[]> = {
   compose: [{ label: "Inputs", pointer: "/inputs", field: expression }],
@@ -39,11 +41,11 @@ const FORMS: Record<string, FormField[]> = {
     { label: "Type", pointer: "/inputs/variables/0/type", field: { kind: "choice", options: ["string", "integer", "float", "boolean", "array", "object"] } },
     { label: "Value", pointer: "/inputs/variables/0/value", field: expression },
   ],
-  setvariable: [variable(), { label: "Value", pointer: "/inputs/value", field: expression }],
-  incrementvariable: [variable(), { label: "Value", pointer: "/inputs/value", field: expression }],
-  decrementvariable: [variable(), { label: "Value", pointer: "/inputs/value", field: expression }],
-  appendtoarrayvariable: [variable(), { label: "Value", pointer: "/inputs/value", field: expression }],
-  appendtostringvariable: [variable(), { label: "Value", pointer: "/inputs/value", field: expression }],
+  setvariable: variableAndValue,
+  incrementvariable: variableAndValue,
+  decrementvariable: variableAndValue,
+  appendtoarrayvariable: variableAndValue,
+  appendtostringvariable: variableAndValue,
   http: [
     { label: "Method", pointer: "/inputs/method", field: { kind: "choice", options: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] } },
     { label: "URI", pointer: "/inputs/uri", field: expression },

@@ -2,7 +2,7 @@ import ElkBundled from "elkjs/lib/elk.bundled.js";
 import { describe, expect, it } from "vitest";
 import { type Layout, layoutGraph, plusPoint, relabel, roundedPath, structureKey } from "./elkLayout";
 import { flowGraph } from "./flowGraph";
-import { conditionFlow, parallelFlow, step } from "./testOutlines";
+import { conditionFlow, parallelFlow, step } from "../../test/testOutlines";
 
 const elk = new ElkBundled();
 const lay = (outline = conditionFlow) => layoutGraph(elk, flowGraph(outline));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { flowGraph } from "./flowGraph";
-import { conditionFlow, parallelFlow, step } from "./testOutlines";
+import { conditionFlow, parallelFlow, step } from "../../test/testOutlines";
 
 const places = (graph: ReturnType<typeof flowGraph>) =>
   graph.edges.filter((e) => e.insert).map((e) => `${e.id} ${JSON.stringify(e.insert)}`);

@@ -1,8 +1,9 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Backend, BackendError } from "../backend/Backend";
+import { BackendError } from "../backend/Backend";
 import type { EnvironmentList } from "../bindings/EnvironmentList";
 import { EnvironmentsPanel } from "./EnvironmentsPanel";
+import { recordingBackend } from "../../test/recordingBackend";
 
 afterEach(cleanup);
 
@@ -19,22 +20,6 @@ const environments: EnvironmentList = {
   ],
 };
 
-/** Records each call and answers from `answer`. */
-function recordingBackend(answer: (name: string, request: unknown) => unknown) {
-  const calls: Array<[string, unknown]> = [];
-  const backend: Backend = {
-    kind: "browser",
-    pickFlowPath: async () => null,
-    pickSavePath: async () => null,
-    async call(name, request) {
-      calls.push([name, request]);
-      const result = answer(name, request);
-      if (result instanceof BackendError) throw result;
-      return result as never;
-    },
-  };
-  return { backend, calls };
-}
 
 describe("EnvironmentsPanel", () => {
   it("lists environments with who is signed in, and signs an account out", async () => {

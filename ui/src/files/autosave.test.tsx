@@ -1,26 +1,12 @@
 import { act, cleanup, fireEvent, render, renderHook, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Backend } from "../backend/Backend";
 import { BackendError } from "../backend/Backend";
 import { AUTOSAVE_DELAY_MS, type AutosaveSubject, untitledKey, useAutosave } from "./autosave";
 import { RecoveryOffer } from "./RecoveryOffer";
+import { recordingBackend as recording } from "../../test/recordingBackend";
 
-/** Records every call; answers from a table. */
-function recordingBackend(answers: Record<string, unknown> = {}) {
-  const calls: Array<[string, unknown]> = [];
-  const backend: Backend = {
-    kind: "browser",
-    pickFlowPath: async () => null,
-    pickSavePath: async () => null,
-    async call(name, request) {
-      calls.push([name, request]);
-      const answer = answers[name];
-      if (answer instanceof BackendError) throw answer;
-      return (answer ?? []) as never;
-    },
-  };
-  return { backend, calls };
-}
+/** Records every call; answers from a table (an empty list for anything else). */
+const recordingBackend = (answers: Record<string, unknown> = {}) => recording((name) => answers[name] ?? []);
 
 const flush = async () => {
   await act(async () => {

@@ -175,7 +175,7 @@ impl Command for ExportFlow {
             ExportTarget::Flow => flowbench_core::export_flow_json(&flow).map_err(refused)?.into_bytes(),
             ExportTarget::Solution => {
                 let prepared = flowbench_core::prepare_export(&flow.into_solution_shape(SOLUTION_PREFIX)).map_err(refused)?;
-                flowbench_core::solution::Solution::from_flow(prepared, &request.name, &new_guid(), SOLUTION_PREFIX)
+                flowbench_core::solution::Solution::from_flow(prepared, &request.name, &flowbench_core::solution::new_guid(), SOLUTION_PREFIX)
                     .and_then(|s| s.write_zip())
                     .map_err(|e| ApiError::new(ErrorCode::Solution, e.to_string()))?
             }
@@ -186,12 +186,3 @@ impl Command for ExportFlow {
     }
 }
 
-/// A random (version 4) GUID, upper case as solutions write them.
-fn new_guid() -> String {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).expect("the OS random source works");
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02X}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
-}

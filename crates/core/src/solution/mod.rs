@@ -28,6 +28,7 @@ pub use connection_references::UndeclaredConnectionReference;
 pub use customizations::DeclaredConnectionReference;
 pub use error::SolutionError;
 pub use flow_file::SolutionFlow;
+pub use guid::new_guid;
 pub use limits::ReadLimits;
 pub use manifest::{Publisher, SolutionManifest};
 

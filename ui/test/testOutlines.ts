@@ -1,5 +1,5 @@
-import type { FlowOutline } from "../bindings/FlowOutline";
-import type { StepOutline } from "../bindings/StepOutline";
+import type { FlowOutline } from "../src/bindings/FlowOutline";
+import type { StepOutline } from "../src/bindings/StepOutline";
 
 /** A step for canvas tests, running after the steps named in `after`. */
 export function step(name: string, after: string[] = [], branches: StepOutline["branches"] = [], kind: StepOutline["kind"] = "data"): StepOutline {
